@@ -1,0 +1,101 @@
+//! `huibian build`: load, assemble, typeset and write each edition.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use super::{BuildArgs, Outcome};
+use crate::book;
+use crate::diag::{self, Diagnostics};
+use crate::edition::{self, Edition};
+use crate::output::write_atomic;
+use crate::source::Sources;
+use crate::typeset::{self, fonts::Fonts, world::Templates};
+
+/// Builds the editions named in `args` (all under `sources/` if none).
+pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
+    let project = PathBuf::from(".");
+    let folders = edition_folders(&project, &args.editions)?;
+    for path in &args.font_paths {
+        if !path.is_dir() {
+            bail!("--font-path {}: no such folder", path.display());
+        }
+    }
+    let started = Instant::now();
+    let mut font_folders = vec![project.join("fonts")];
+    font_folders.extend(args.font_paths.iter().cloned());
+    let fonts = Arc::new(Fonts::discover(&font_folders));
+    let font_time = started.elapsed();
+    let templates = Templates::locate(&project)?;
+
+    let mut outcome = Outcome::Success;
+    for folder in &folders {
+        if build_one(folder, &args.out, &fonts, &templates)? == Outcome::SourceErrors {
+            outcome = Outcome::SourceErrors;
+        }
+    }
+    if folders.len() > 1 {
+        eprintln!(
+            "built {} editions in {:.2} s (font scan {:.2} s)",
+            folders.len(),
+            started.elapsed().as_secs_f64(),
+            font_time.as_secs_f64()
+        );
+    }
+    Ok(outcome)
+}
+
+fn edition_folders(project: &Path, names: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+    let sources_dir = project.join("sources");
+    if names.is_empty() {
+        let found = edition::discover(&sources_dir)
+            .with_context(|| "no edition given, and none found under sources/".to_string())?;
+        if found.is_empty() {
+            bail!("no edition given, and {} holds none", sources_dir.display());
+        }
+        return Ok(found);
+    }
+    names.iter().map(|name| edition::resolve(name, &sources_dir)).collect()
+}
+
+fn build_one(
+    folder: &Path,
+    out_root: &Path,
+    fonts: &Arc<Fonts>,
+    templates: &Templates,
+) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::default();
+    let typeset = match Edition::load(folder, &mut sources, &mut diags)? {
+        Some(edition) => {
+            let book = book::assemble(&edition, &sources, &mut diags);
+            if diags.has_errors() {
+                None
+            } else {
+                typeset::typeset(&book, fonts, templates, &mut sources, &mut diags)?
+                    .map(|t| (edition.id, t))
+            }
+        }
+        None => None,
+    };
+    diag::emit_human(&sources, &diags.take());
+    let Some((id, typeset)) = typeset else {
+        eprintln!("error: {} was not built; the previous outputs are unchanged", folder.display());
+        return Ok(Outcome::SourceErrors);
+    };
+    let pdf_path = out_root.join(&id).join(format!("{id}.pdf"));
+    write_atomic(&pdf_path, &typeset.pdf)?;
+    eprintln!(
+        "wrote {} ({} pages, {} KiB) in {:.2} s (typst layout {:.2} s, pdf export {:.2} s)",
+        pdf_path.display(),
+        typeset.pages,
+        typeset.pdf.len() / 1024,
+        started.elapsed().as_secs_f64(),
+        typeset.compile_time.as_secs_f64(),
+        typeset.export_time.as_secs_f64(),
+    );
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,122 @@
+//! The YAML front matter at the top of a policy file.
+//!
+//! A policy file starts with a `---` line, YAML, and a closing `---` (or `...`) line.
+//! [`split`] finds that block without parsing it, so that the body keeps its exact
+//! byte offsets in the file and every later span still points at the right line.
+
+use serde::Deserialize;
+
+/// Where the front matter and the body lie in a file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the YAML between the fences, or `None` without front matter.
+    pub yaml: Option<std::ops::Range<usize>>,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// Why a front matter block could not be delimited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unclosed {
+    /// Byte range of the opening fence.
+    pub fence: std::ops::Range<usize>,
+}
+
+/// Finds the front matter block. A file whose first line is not `---` has none.
+pub fn split(text: &str) -> Result<Split, Unclosed> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(Split { yaml: None, body_start: 0 });
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == "---" || bare == "..." {
+            return Ok(Split { yaml: Some(yaml_start..offset), body_start: offset + line.len() });
+        }
+        offset += line.len();
+    }
+    Err(Unclosed { fence: 0..first_line_end })
+}
+
+/// The metadata of one policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The policy's full title.
+    pub title: String,
+    /// 发文机关 (issuing body or bodies), printed in the signature.
+    #[serde(default)]
+    pub issuer: Option<OneOrMany>,
+    /// 文号 (document number), e.g. 京政发〔2021〕24号.
+    #[serde(default)]
+    pub number: Option<String>,
+    /// 成文日期 (date of the document), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// 节选: the text is an excerpt, so numbering gaps are expected.
+    #[serde(default)]
+    pub excerpt: bool,
+    /// A stable id for anchors, cross-references and diffs.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// Front matter of an intro or category-body file: all optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextMatter {
+    /// A heading to print instead of the default (引言 for the intro).
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// A YAML value that may be written as one string or as a list of strings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// `issuer: 北京市人民政府`
+    One(String),
+    /// `issuer: [北京市医疗保障局, 北京市人力资源和社会保障局]`
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values as a list.
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            Self::One(one) => vec![one.clone()],
+            Self::Many(many) => many.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_yaml_and_body() {
+        let text = "---\ntitle: 甲\n---\n正文\n";
+        let split = split(text).unwrap();
+        assert_eq!(&text[split.yaml.unwrap()], "title: 甲\n");
+        assert_eq!(&text[split.body_start..], "正文\n");
+    }
+
+    #[test]
+    fn split_without_front_matter() {
+        assert_eq!(split("正文").unwrap(), Split { yaml: None, body_start: 0 });
+    }
+
+    #[test]
+    fn split_reports_an_unclosed_fence() {
+        assert_eq!(split("---\ntitle: 甲\n正文").unwrap_err().fence, 0..3);
+    }
+
+    #[test]
+    fn split_accepts_front_matter_alone() {
+        let split = split("---\ntitle: 甲\n---").unwrap();
+        assert_eq!(split.body_start, 16);
+    }
+}

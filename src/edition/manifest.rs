@@ -1,0 +1,50 @@
+//! `edition.toml`: the edition's metadata and the book's order.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The parsed manifest. Unknown keys are errors so that a typo (`subtitel`) is
+/// reported instead of silently ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Book title, e.g. 北京市支持民营企业高质量发展政策汇编.
+    pub title: Spanned<String>,
+    /// e.g. 2021年四季度.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// The body that publishes the book; also the PDF's author.
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// Publication month shown on the cover, `YYYY-MM` (or `YYYY-MM-DD`).
+    #[serde(default)]
+    pub published: Option<Spanned<String>>,
+    /// First and last day the edition covers, ISO dates.
+    #[serde(default)]
+    pub period: Option<Spanned<Vec<String>>>,
+    /// Front-matter text (引言), a Markdown file inside the edition folder.
+    #[serde(default)]
+    pub intro: Option<Spanned<String>>,
+    /// The categories in book order.
+    #[serde(default, rename = "category")]
+    pub categories: Vec<CategoryEntry>,
+    /// Template parameters, passed through to the Typst template as data.
+    #[serde(default)]
+    pub style: BTreeMap<String, toml::Value>,
+}
+
+/// One `[[category]]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryEntry {
+    /// The category title, without its number (the tool numbers categories).
+    pub title: Spanned<String>,
+    /// Policy files in book order, relative to the edition folder.
+    #[serde(default)]
+    pub policies: Vec<Spanned<String>>,
+    /// A Markdown file of text the category carries instead of (or before) policies.
+    #[serde(default)]
+    pub body: Option<Spanned<String>>,
+}

@@ -1,0 +1,477 @@
+//! Stage 1, LOAD: an edition folder on disk → [`Edition`].
+//!
+//! Reads `edition.toml` and every file it names, checks that each path stays inside
+//! the edition folder, and parses the front matter. Bodies stay unparsed text here (a
+//! byte range into their [`SourceFile`](crate::source::SourceFile)); the Markdown stage
+//! parses them. Every problem becomes a [`Diagnostic`] with a location, and loading
+//! goes on past it, so one run reports all missing files and broken headers at once.
+
+pub mod date;
+pub mod front_matter;
+pub mod manifest;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, bail};
+use toml::Spanned;
+
+pub use self::date::Date;
+use self::front_matter::{FrontMatter, TextMatter};
+use self::manifest::Manifest;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{SourceFile, SourceId, Sources, Span};
+
+/// The manifest's file name inside an edition folder.
+pub const MANIFEST: &str = "edition.toml";
+
+/// An edition as read from disk: metadata, and the files in book order.
+#[derive(Debug)]
+pub struct Edition {
+    /// The edition id, the folder's name (`2021-Q4`); names the output files.
+    pub id: String,
+    /// The edition folder.
+    pub root: PathBuf,
+    /// The manifest's source, for diagnostics about the edition as a whole.
+    pub manifest: SourceId,
+    /// Title, subtitle, publisher, dates, style.
+    pub meta: EditionMeta,
+    /// The introduction (引言), if the manifest names one.
+    pub intro: Option<TextFile>,
+    /// Categories in book order.
+    pub categories: Vec<CategorySource>,
+}
+
+/// The edition's own metadata from `edition.toml`.
+#[derive(Debug, Clone)]
+pub struct EditionMeta {
+    /// Book title.
+    pub title: String,
+    /// Subtitle, e.g. 2021年四季度.
+    pub subtitle: Option<String>,
+    /// Publisher; the PDF's author.
+    pub publisher: Option<String>,
+    /// Publication date (month precision allowed); also the PDF's date.
+    pub published: Option<Date>,
+    /// First and last day the edition covers.
+    pub period: Option<(Date, Date)>,
+    /// `[style]` table, handed to the template untouched.
+    pub style: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A category as the manifest lists it.
+#[derive(Debug)]
+pub struct CategorySource {
+    /// Title without number.
+    pub title: String,
+    /// Where the title is written in the manifest.
+    pub title_span: Span,
+    /// Text the category carries (e.g. a list of plans), if any.
+    pub body: Option<TextFile>,
+    /// Its policies in order.
+    pub policies: Vec<PolicyFile>,
+}
+
+/// A Markdown file without policy metadata (the intro, a category body).
+#[derive(Debug)]
+pub struct TextFile {
+    /// The file's text.
+    pub source: SourceId,
+    /// Path relative to the edition folder, with `/` separators.
+    pub path: String,
+    /// Optional title from its front matter.
+    pub title: Option<String>,
+    /// The Markdown body's byte range in the source.
+    pub body: Range<usize>,
+}
+
+/// One policy file: its metadata and where its body lies.
+#[derive(Debug)]
+pub struct PolicyFile {
+    /// The file's text.
+    pub source: SourceId,
+    /// Path relative to the edition folder, with `/` separators.
+    pub path: String,
+    /// The front matter, dates checked.
+    pub meta: PolicyMeta,
+    /// The Markdown body's byte range in the source.
+    pub body: Range<usize>,
+}
+
+/// A policy's front matter after checking.
+#[derive(Debug, Clone)]
+pub struct PolicyMeta {
+    /// Full title.
+    pub title: String,
+    /// Issuing bodies, in order.
+    pub issuer: Vec<String>,
+    /// 文号.
+    pub number: Option<String>,
+    /// 成文日期.
+    pub date: Option<Date>,
+    /// Whether the text is an excerpt (节选).
+    pub excerpt: bool,
+    /// Stable id from the front matter, if the editor gave one.
+    pub id: Option<String>,
+}
+
+/// Finds an edition folder: an existing directory path as given, otherwise an id
+/// looked up under `sources/`.
+pub fn resolve(arg: &str, sources_dir: &Path) -> anyhow::Result<PathBuf> {
+    let as_path = Path::new(arg);
+    if as_path.join(MANIFEST).is_file() {
+        return Ok(as_path.to_path_buf());
+    }
+    let under = sources_dir.join(arg);
+    if under.join(MANIFEST).is_file() {
+        return Ok(under);
+    }
+    if as_path.is_dir() || under.is_dir() {
+        let dir = if as_path.is_dir() { as_path } else { &under };
+        bail!("{} has no {MANIFEST}; an edition folder needs one", dir.display());
+    }
+    bail!(
+        "no edition `{arg}`: neither {} nor {} is an edition folder",
+        as_path.display(),
+        under.display()
+    )
+}
+
+/// Every edition folder under `sources/`, sorted by id.
+pub fn discover(sources_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(sources_dir)
+        .with_context(|| format!("reading {}", sources_dir.display()))?;
+    let mut found = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("reading {}", sources_dir.display()))?.path();
+        if path.join(MANIFEST).is_file() {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+impl Edition {
+    /// Loads the edition in `root`. Returns `Ok(None)` when the sources have errors
+    /// (they are in `diags`), `Err` when the folder itself cannot be read.
+    pub fn load(
+        root: &Path,
+        sources: &mut Sources,
+        diags: &mut Diagnostics,
+    ) -> anyhow::Result<Option<Edition>> {
+        let id = edition_id(root)?;
+        let canonical_root = root
+            .canonicalize()
+            .with_context(|| format!("opening edition folder {}", root.display()))?;
+        let manifest_path = root.join(MANIFEST);
+        let bytes = std::fs::read(&manifest_path)
+            .with_context(|| format!("reading {}", manifest_path.display()))?;
+        let Some(manifest_id) = sources.add_bytes(&manifest_path, bytes, diags) else {
+            return Ok(None);
+        };
+        let manifest: Manifest = match toml::from_str(&sources.get(manifest_id).text) {
+            Ok(manifest) => manifest,
+            Err(err) => {
+                let span = err.span().unwrap_or(0..0);
+                diags.push(
+                    Diagnostic::error("manifest", format!("{MANIFEST}: {}", err.message()))
+                        .with_span(Span::new(manifest_id, span)),
+                );
+                return Ok(None);
+            }
+        };
+
+        let mut loader = Loader {
+            root,
+            canonical_root,
+            manifest: manifest_id,
+            sources,
+            diags,
+            seen: HashSet::new(),
+        };
+        let meta = loader.meta(&manifest);
+        let intro = manifest.intro.as_ref().and_then(|path| loader.text_file(path));
+        let mut categories = Vec::new();
+        for entry in &manifest.categories {
+            let body = entry.body.as_ref().and_then(|path| loader.text_file(path));
+            let policies =
+                entry.policies.iter().filter_map(|path| loader.policy_file(path)).collect();
+            categories.push(CategorySource {
+                title: entry.title.get_ref().trim().to_string(),
+                title_span: Span::new(manifest_id, entry.title.span()),
+                body,
+                policies,
+            });
+        }
+        if categories.is_empty() {
+            loader.diags.push(
+                Diagnostic::warning("empty-edition", "the manifest lists no categories")
+                    .with_span(Span::new(manifest_id, 0..0))
+                    .with_hint("add `[[category]]` tables with `title` and `policies`"),
+            );
+        }
+        if loader.diags.has_errors() {
+            return Ok(None);
+        }
+        Ok(Some(Edition { id, root: root.to_path_buf(), manifest: manifest_id, meta, intro, categories }))
+    }
+}
+
+fn edition_id(root: &Path) -> anyhow::Result<String> {
+    let absolute = std::path::absolute(root)
+        .with_context(|| format!("resolving {}", root.display()))?;
+    let name = absolute
+        .components()
+        .rev()
+        .find_map(|c| match c {
+            Component::Normal(name) => Some(name),
+            _ => None,
+        })
+        .and_then(|name| name.to_str())
+        .filter(|name| !name.is_empty() && *name != ".");
+    match name {
+        Some(name) => Ok(name.to_string()),
+        None => bail!("cannot name the edition in {}: use its folder path", root.display()),
+    }
+}
+
+/// The state of one manifest's loading: where files may be, what was already listed.
+struct Loader<'a> {
+    root: &'a Path,
+    canonical_root: PathBuf,
+    manifest: SourceId,
+    sources: &'a mut Sources,
+    diags: &'a mut Diagnostics,
+    seen: HashSet<PathBuf>,
+}
+
+impl Loader<'_> {
+    fn meta(&mut self, manifest: &Manifest) -> EditionMeta {
+        let published = manifest.published.as_ref().and_then(|p| {
+            let date = Date::parse(p.get_ref(), true);
+            if date.is_none() {
+                self.bad_value(p.span(), "`published` must be a month `YYYY-MM` or a date `YYYY-MM-DD`");
+            }
+            date
+        });
+        let period = manifest.period.as_ref().and_then(|p| {
+            let dates: Vec<_> = p.get_ref().iter().map(|d| Date::parse(d, false)).collect();
+            match dates.as_slice() {
+                [Some(first), Some(last)] if first <= last => Some((*first, *last)),
+                _ => {
+                    self.bad_value(
+                        p.span(),
+                        "`period` must be two dates `[\"YYYY-MM-DD\", \"YYYY-MM-DD\"]`, first ≤ last",
+                    );
+                    None
+                }
+            }
+        });
+        let style = manifest
+            .style
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
+            .collect();
+        EditionMeta {
+            title: manifest.title.get_ref().trim().to_string(),
+            subtitle: manifest.subtitle.clone(),
+            publisher: manifest.publisher.clone(),
+            published,
+            period,
+            style,
+        }
+    }
+
+    fn bad_value(&mut self, span: Range<usize>, message: &str) {
+        self.diags.push(
+            Diagnostic::error("manifest", message).with_span(Span::new(self.manifest, span)),
+        );
+    }
+
+    /// Resolves a manifest path, refusing anything that leaves the edition folder,
+    /// and reads the file into the source store.
+    fn read_member(&mut self, path: &Spanned<String>) -> Option<(SourceId, String)> {
+        let span = Span::new(self.manifest, path.span());
+        let rel = path.get_ref().trim();
+        let error = |code, message: String| Diagnostic::error(code, message).with_span(span.clone());
+        let as_path = Path::new(rel);
+        if rel.is_empty() {
+            self.diags.push(error("path", "empty file path".into()));
+            return None;
+        }
+        if as_path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+            self.diags.push(
+                error("path-outside", format!("`{rel}` leaves the edition folder"))
+                    .with_label("only paths inside the edition folder are allowed")
+                    .with_hint("write the path relative to the folder that holds edition.toml, without `..`"),
+            );
+            return None;
+        }
+        let full = self.root.join(as_path);
+        let canonical = match full.canonicalize() {
+            Ok(canonical) => canonical,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                self.diags.push(
+                    error("missing-file", format!("`{rel}` does not exist"))
+                        .with_label("no such file in the edition folder"),
+                );
+                return None;
+            }
+            Err(err) => {
+                self.diags.push(error("io", format!("cannot open `{rel}`: {err}")));
+                return None;
+            }
+        };
+        if !canonical.starts_with(&self.canonical_root) {
+            self.diags.push(
+                error("path-outside", format!("`{rel}` is a link to a file outside the edition folder"))
+                    .with_hint("copy the file into the edition folder instead of linking to it"),
+            );
+            return None;
+        }
+        if !self.seen.insert(canonical.clone()) {
+            self.diags.push(error("duplicate-file", format!("`{rel}` is listed twice")));
+            return None;
+        }
+        if canonical.is_dir() {
+            self.diags.push(error("path", format!("`{rel}` is a folder, not a Markdown file")));
+            return None;
+        }
+        let bytes = match std::fs::read(&canonical) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                self.diags.push(error("io", format!("cannot read `{rel}`: {err}")));
+                return None;
+            }
+        };
+        let id = self.sources.add_bytes(&full, bytes, self.diags)?;
+        Some((id, rel.replace('\\', "/")))
+    }
+
+    fn text_file(&mut self, path: &Spanned<String>) -> Option<TextFile> {
+        let (source, rel) = self.read_member(path)?;
+        let (yaml, body) = self.split(source)?;
+        let matter: TextMatter = match yaml {
+            Some(yaml) => self.parse_yaml(source, yaml)?,
+            None => TextMatter::default(),
+        };
+        Some(TextFile { source, path: rel, title: matter.title, body })
+    }
+
+    fn policy_file(&mut self, path: &Spanned<String>) -> Option<PolicyFile> {
+        let (source, rel) = self.read_member(path)?;
+        let (yaml, body) = self.split(source)?;
+        let Some(yaml) = yaml else {
+            self.diags.push(
+                Diagnostic::error("front-matter", "policy file has no front matter")
+                    .with_span(Span::new(source, 0..0))
+                    .with_hint("start the file with\n---\ntitle: 北京市……实施方案\nissuer: 北京市人民政府\ndate: 2021-11-05\n---"),
+            );
+            return None;
+        };
+        let matter: FrontMatter = self.parse_yaml(source, yaml.clone())?;
+        let file = self.sources.get(source);
+        let date = match &matter.date {
+            None => None,
+            Some(text) => match Date::parse(text, false) {
+                Some(date) => Some(date),
+                None => {
+                    let span = key_span(file, &yaml, "date");
+                    self.diags.push(
+                        Diagnostic::error("front-matter", format!("`date: {text}` is not a date"))
+                            .with_span(Span::new(source, span))
+                            .with_hint("write the date as YYYY-MM-DD, e.g. `date: 2021-11-05`"),
+                    );
+                    return None;
+                }
+            },
+        };
+        let title = matter.title.trim().to_string();
+        if title.is_empty() {
+            let span = key_span(file, &yaml, "title");
+            self.diags.push(
+                Diagnostic::error("front-matter", "the policy title is empty")
+                    .with_span(Span::new(source, span)),
+            );
+            return None;
+        }
+        let meta = PolicyMeta {
+            title,
+            issuer: matter.issuer.map(|i| i.to_vec()).unwrap_or_default(),
+            number: matter.number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            date,
+            excerpt: matter.excerpt,
+            id: matter.id.map(|id| id.trim().to_string()).filter(|id| !id.is_empty()),
+        };
+        Some(PolicyFile { source, path: rel, meta, body })
+    }
+
+    /// Splits front matter from body; `None` (with an error) if the fence is unclosed.
+    fn split(&mut self, source: SourceId) -> Option<(Option<Range<usize>>, Range<usize>)> {
+        let text = &self.sources.get(source).text;
+        match front_matter::split(text) {
+            Ok(split) => Some((split.yaml, split.body_start..text.len())),
+            Err(unclosed) => {
+                self.diags.push(
+                    Diagnostic::error("front-matter", "front matter is not closed")
+                        .with_span(Span::new(source, unclosed.fence))
+                        .with_label("opened here")
+                        .with_hint("end the front matter with a line holding only `---`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn parse_yaml<T: serde::de::DeserializeOwned>(
+        &mut self,
+        source: SourceId,
+        yaml: Range<usize>,
+    ) -> Option<T> {
+        let file = self.sources.get(source);
+        match serde_saphyr::from_str::<T>(&file.text[yaml.clone()]) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                let (first_line, _) = file.line_col(yaml.start);
+                let offset = match err.location() {
+                    Some(loc) if loc.line() > 0 => file.offset_of(
+                        first_line + loc.line() as usize - 1,
+                        loc.column().max(1) as usize,
+                    ),
+                    _ => yaml.start,
+                };
+                let message = yaml_message(&err);
+                self.diags.push(
+                    Diagnostic::error("yaml", format!("front matter: {message}"))
+                        .with_span(Span::new(source, offset..offset)),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The error's message without the location serde-saphyr appends (we show our own).
+fn yaml_message(err: &serde_saphyr::Error) -> String {
+    let text = err.to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    match first.rfind(" at line ") {
+        Some(cut) => first[..cut].to_string(),
+        None => first.to_string(),
+    }
+}
+
+/// The span of the line `key: …` in a front matter block, or its start.
+fn key_span(file: &SourceFile, yaml: &Range<usize>, key: &str) -> Range<usize> {
+    let block = &file.text[yaml.clone()];
+    let mut offset = yaml.start;
+    for line in block.split_inclusive('\n') {
+        if line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')) {
+            return offset..offset + line.trim_end().len();
+        }
+        offset += line.len();
+    }
+    yaml.start..yaml.start
+}

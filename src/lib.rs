@@ -1,0 +1,25 @@
+//! huibian builds a policy compilation (汇编) from Markdown sources.
+//!
+//! The pipeline, one module per stage, plain data between them:
+//!
+//! 1. [`edition`] LOAD: `edition.toml` and the files it names → [`edition::Edition`];
+//! 2. [`markdown`] PARSE: each body → [`markdown::Doc`], blocks with source spans;
+//! 3. [`book`] ASSEMBLE: numbered categories, policy ids → [`book::Book`];
+//! 4. [`typeset`] PDF: the book as data + `templates/edition.typ` → Typst → PDF bytes;
+//! 5. [`output`] writes the results atomically under `out/<ID>/`.
+//!
+//! Findings about the sources flow as [`diag::Diagnostic`] values into one sink and
+//! point at `file:line:column` through [`source::Sources`]. [`cli`] wires the stages
+//! to the command line.
+
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod book;
+pub mod cjk;
+pub mod cli;
+pub mod diag;
+pub mod edition;
+pub mod markdown;
+pub mod output;
+pub mod source;
+pub mod typeset;

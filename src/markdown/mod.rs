@@ -1,0 +1,334 @@
+//! Stage 2, PARSE: a Markdown body → [`Doc`], with spans back into the file.
+//!
+//! Parsing cannot fail: pulldown-cmark accepts any text, and whatever the model has no
+//! place for (raw HTML, footnotes, images) is kept as literal text so nothing an editor
+//! wrote disappears from the book. Two decisions are made here for every renderer:
+//! soft line breaks next to CJK characters vanish instead of becoming spaces, and
+//! nesting deeper than [`MAX_DEPTH`] is flattened (with a warning) so that no later
+//! stage recurses without bound.
+
+pub mod ir;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+pub use self::ir::{Block, Doc, Inline, plain_text};
+use crate::cjk::is_cjk;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{SourceId, Sources, Span};
+
+/// Deepest nesting of quotes, lists and inline styles kept as structure.
+pub const MAX_DEPTH: usize = 24;
+
+/// Parses the body `range` of a source file.
+pub fn parse(sources: &Sources, source: SourceId, range: Range<usize>, diags: &mut Diagnostics) -> Doc {
+    let text = &sources.get(source).text;
+    let body = &text[range.clone()];
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut builder = Builder::new(source, range.start, body);
+    for (event, span) in Parser::new_ext(body, options).into_offset_iter() {
+        builder.event(event, span);
+    }
+    if let Some(span) = builder.flattened_at.take() {
+        diags.push(
+            Diagnostic::warning(
+                "deep-nesting",
+                format!("nesting deeper than {MAX_DEPTH} levels is flattened"),
+            )
+            .with_span(span),
+        );
+    }
+    builder.finish()
+}
+
+enum Kind {
+    Root,
+    Para,
+    Heading(u8),
+    Quote,
+    List(Option<u64>),
+    Item,
+    Table,
+    TableRow,
+    TableCell,
+    Code,
+    Strong,
+    Emph,
+    Strike,
+    Link(String),
+    /// A container we keep the content of but not the structure (too deep, or a
+    /// construct the model lacks): its children go to the parent.
+    Transparent,
+}
+
+struct Frame {
+    kind: Kind,
+    start: usize,
+    blocks: Vec<Block>,
+    inlines: Vec<Inline>,
+    /// List items or table rows collected so far.
+    items: Vec<Vec<Block>>,
+    rows: Vec<Vec<Vec<Inline>>>,
+    header_rows: usize,
+    text: String,
+}
+
+impl Frame {
+    fn new(kind: Kind, start: usize) -> Self {
+        Self {
+            kind,
+            start,
+            blocks: Vec::new(),
+            inlines: Vec::new(),
+            items: Vec::new(),
+            rows: Vec::new(),
+            header_rows: 0,
+            text: String::new(),
+        }
+    }
+}
+
+struct Builder<'a> {
+    source: SourceId,
+    body: &'a str,
+    base: usize,
+    stack: Vec<Frame>,
+    in_table_head: bool,
+    flattened_at: Option<Span>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(source: SourceId, base: usize, body: &'a str) -> Self {
+        Self { source, body, base, stack: vec![Frame::new(Kind::Root, 0)], in_table_head: false, flattened_at: None }
+    }
+
+    fn span(&self, range: Range<usize>) -> Span {
+        Span::new(self.source, self.base + range.start..self.base + range.end)
+    }
+
+    fn top(&mut self) -> &mut Frame {
+        // The root frame is never popped, so the stack is never empty.
+        let last = self.stack.len() - 1;
+        &mut self.stack[last]
+    }
+
+    fn push(&mut self, kind: Kind, range: Range<usize>) {
+        let kind = if self.stack.len() > MAX_DEPTH && !matches!(kind, Kind::Transparent) {
+            if self.flattened_at.is_none() {
+                self.flattened_at = Some(self.span(range.clone()));
+            }
+            Kind::Transparent
+        } else {
+            kind
+        };
+        // A block starting inside a tight list item ends the item's loose text.
+        if is_block(&kind) {
+            self.flush_inlines();
+        }
+        self.stack.push(Frame::new(kind, range.start));
+    }
+
+    /// Wraps inline content collected directly in a container (tight list items)
+    /// into a paragraph before a block follows it.
+    fn flush_inlines(&mut self) {
+        let base = self.base;
+        let source = self.source;
+        let top = self.top();
+        if matches!(top.kind, Kind::Item | Kind::Quote | Kind::Root) && !top.inlines.is_empty() {
+            let content = resolve_breaks(std::mem::take(&mut top.inlines));
+            let at = base + top.start;
+            top.blocks.push(Block::Para { content, span: Span::new(source, at..at) });
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(text) => self.text(&text),
+            Event::Code(code) => self.top().inlines.push(Inline::Code(code.into_string())),
+            Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
+            Event::Html(html) | Event::InlineHtml(html) => self.text(&html),
+            Event::FootnoteReference(name) => self.text(&format!("[^{name}]")),
+            Event::SoftBreak => {
+                let joiner = soft_break(&self.body, range);
+                self.text(joiner);
+            }
+            Event::HardBreak => self.top().inlines.push(Inline::Break),
+            Event::Rule => {
+                let span = self.span(range);
+                self.flush_inlines();
+                self.top().blocks.push(Block::Rule { span });
+            }
+            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        let top = self.top();
+        if matches!(top.kind, Kind::Code) {
+            top.text.push_str(text);
+        } else {
+            top.inlines.push(Inline::Text(text.to_string()));
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        let kind = match tag {
+            Tag::Paragraph | Tag::HtmlBlock => Kind::Para,
+            Tag::Heading { level, .. } => Kind::Heading((level as u8).max(2) - 1),
+            Tag::BlockQuote(_) => Kind::Quote,
+            Tag::CodeBlock(_) => Kind::Code,
+            Tag::List(start) => Kind::List(start),
+            Tag::Item => Kind::Item,
+            Tag::Table(_) => Kind::Table,
+            Tag::TableHead => {
+                self.in_table_head = true;
+                Kind::TableRow
+            }
+            Tag::TableRow => Kind::TableRow,
+            Tag::TableCell => Kind::TableCell,
+            Tag::Emphasis => Kind::Emph,
+            Tag::Strong => Kind::Strong,
+            Tag::Strikethrough => Kind::Strike,
+            Tag::Link { dest_url, .. } => Kind::Link(dest_url.into_string()),
+            // Images are not laid out yet: their alt text stays in the text.
+            _ => Kind::Transparent,
+        };
+        self.push(kind, range);
+    }
+
+    fn end(&mut self, _tag: TagEnd, range: Range<usize>) {
+        if self.stack.len() < 2 {
+            return;
+        }
+        let Some(frame) = self.stack.pop() else { return };
+        let span = self.span(frame.start..range.end.max(frame.start));
+        let in_table_head =
+            matches!(frame.kind, Kind::TableRow) && std::mem::take(&mut self.in_table_head);
+        let parent = self.top();
+        match frame.kind {
+            Kind::Root => {}
+            Kind::Para => {
+                let content = resolve_breaks(frame.inlines);
+                if matches!(parent.kind, Kind::Item | Kind::Quote | Kind::Root | Kind::Transparent) {
+                    parent.blocks.push(Block::Para { content, span });
+                } else {
+                    parent.inlines.extend(content);
+                }
+            }
+            Kind::Heading(level) => {
+                let content = resolve_breaks(frame.inlines);
+                parent.blocks.push(Block::Heading { level, content, span });
+            }
+            Kind::Quote => {
+                let mut frame = frame;
+                flush_into_blocks(&mut frame, &span);
+                parent.blocks.push(Block::Quote { blocks: frame.blocks, span });
+            }
+            Kind::Code => {
+                let text = frame.text.strip_suffix('\n').unwrap_or(&frame.text).to_string();
+                parent.blocks.push(Block::Code { text, span });
+            }
+            Kind::List(start) => parent.blocks.push(Block::List { start, items: frame.items, span }),
+            Kind::Item => {
+                let mut frame = frame;
+                flush_into_blocks(&mut frame, &span);
+                if matches!(parent.kind, Kind::List(_)) {
+                    parent.items.push(frame.blocks);
+                } else {
+                    parent.blocks.extend(frame.blocks);
+                }
+            }
+            Kind::Table => parent.blocks.push(Block::Table {
+                rows: frame.rows,
+                header_rows: frame.header_rows,
+                span,
+            }),
+            Kind::TableRow => {
+                let cells = frame.rows.into_iter().flatten().collect();
+                if matches!(parent.kind, Kind::Table) {
+                    parent.rows.push(cells);
+                    if in_table_head {
+                        parent.header_rows += 1;
+                    }
+                }
+            }
+            Kind::TableCell => {
+                // Cells collect in the row's `rows` as single-cell rows, flattened above.
+                parent.rows.push(vec![resolve_breaks(frame.inlines)]);
+            }
+            Kind::Strong => parent.inlines.push(Inline::Strong(resolve_breaks(frame.inlines))),
+            Kind::Emph => parent.inlines.push(Inline::Emph(resolve_breaks(frame.inlines))),
+            Kind::Strike => parent.inlines.push(Inline::Strike(resolve_breaks(frame.inlines))),
+            Kind::Link(dest) => {
+                parent.inlines.push(Inline::Link { dest, content: resolve_breaks(frame.inlines) })
+            }
+            Kind::Transparent => {
+                parent.inlines.extend(frame.inlines);
+                parent.blocks.extend(frame.blocks);
+                parent.items.extend(frame.items);
+                parent.rows.extend(frame.rows);
+                if !frame.text.is_empty() {
+                    parent.inlines.push(Inline::Text(frame.text));
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Doc {
+        while self.stack.len() > 1 {
+            let end = self.top().start;
+            self.end(TagEnd::Paragraph, end..end);
+        }
+        let mut root = self.stack.pop().unwrap_or_else(|| Frame::new(Kind::Root, 0));
+        let span = Span::new(self.source, self.base..self.base);
+        flush_into_blocks(&mut root, &span);
+        Doc { blocks: root.blocks }
+    }
+}
+
+fn is_block(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Para | Kind::Heading(_) | Kind::Quote | Kind::List(_) | Kind::Table | Kind::Code
+    )
+}
+
+fn flush_into_blocks(frame: &mut Frame, span: &Span) {
+    if !frame.inlines.is_empty() {
+        let content = resolve_breaks(std::mem::take(&mut frame.inlines));
+        frame.blocks.push(Block::Para { content, span: span.clone() });
+    }
+}
+
+/// What a soft line break becomes: nothing when it joins CJK text on either side
+/// (a space there would show in the book), a space between Latin words. Markdown
+/// syntax next to the break (`**`, `>`, indentation) is looked through.
+fn soft_break(body: &str, range: Range<usize>) -> &'static str {
+    let syntax = |c: char| c.is_whitespace() || matches!(c, '*' | '_' | '~' | '>' | '`');
+    let before = body.get(..range.start).and_then(|s| s.chars().rev().find(|&c| !syntax(c)));
+    let after = body.get(range.end..).and_then(|s| s.chars().find(|&c| !syntax(c)));
+    match (before, after) {
+        (Some(b), Some(a)) if !is_cjk(b) && !is_cjk(a) => " ",
+        _ => "",
+    }
+}
+
+/// Merges neighbouring text nodes (the parser splits text at every soft break and
+/// entity), so renderers and tests see one string per run of plain text.
+fn resolve_breaks(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        match (out.last_mut(), inline) {
+            (Some(Inline::Text(prev)), Inline::Text(text)) => prev.push_str(&text),
+            (_, Inline::Text(text)) if text.is_empty() => {}
+            (_, inline) => out.push(inline),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

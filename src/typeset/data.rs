@@ -1,0 +1,196 @@
+//! The book as data for the Typst template (`book.json`).
+//!
+//! Source text reaches Typst only as JSON strings that the template reads with
+//! `json()` and places as content, never as markup: `#read(..)`, `$x$`, `<a>` or `*`
+//! in a policy are characters to print, with nothing to escape and nothing to forget
+//! escaping. The schema is the template's contract; `templates/edition.typ` documents
+//! the same fields.
+
+use serde::Serialize;
+
+use super::fonts::FontPlan;
+use crate::book::{Book, Policy, Text};
+use crate::markdown::{Block, Doc, Inline};
+
+/// Serialises the book and the font plan to the JSON the template reads.
+pub fn book_json(book: &Book, fonts: &FontPlan) -> Vec<u8> {
+    let view = BookView {
+        id: &book.id,
+        title: &book.meta.title,
+        subtitle: book.meta.subtitle.as_deref(),
+        publisher: book.meta.publisher.as_deref(),
+        published: book.meta.published.map(|d| d.chinese()),
+        style: &book.meta.style,
+        fonts,
+        intro: book.intro.as_ref().map(|t| text_view(t, None)),
+        categories: book
+            .categories
+            .iter()
+            .map(|c| CategoryView {
+                number: c.number,
+                id: &c.id,
+                title: &c.title,
+                body: c.body.as_ref().map(|t| text_view(t, Some(&c.id))),
+                policies: c.policies.iter().map(policy_view).collect(),
+            })
+            .collect(),
+    };
+    // Serialising plain structs of strings and numbers cannot fail.
+    serde_json::to_vec(&view).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct BookView<'a> {
+    id: &'a str,
+    title: &'a str,
+    subtitle: Option<&'a str>,
+    publisher: Option<&'a str>,
+    published: Option<String>,
+    style: &'a serde_json::Map<String, serde_json::Value>,
+    fonts: &'a FontPlan,
+    intro: Option<TextView<'a>>,
+    categories: Vec<CategoryView<'a>>,
+}
+
+#[derive(Serialize)]
+struct CategoryView<'a> {
+    number: u32,
+    id: &'a str,
+    title: &'a str,
+    body: Option<TextView<'a>>,
+    policies: Vec<PolicyView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TextView<'a> {
+    title: Option<&'a str>,
+    blocks: Vec<BlockView<'a>>,
+}
+
+#[derive(Serialize)]
+struct PolicyView<'a> {
+    id: &'a str,
+    title: &'a str,
+    number: Option<&'a str>,
+    issuer: &'a [String],
+    date: Option<String>,
+    excerpt: bool,
+    blocks: Vec<BlockView<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum BlockView<'a> {
+    Heading { level: u8, id: Option<String>, text: Vec<InlineView<'a>> },
+    Para { text: Vec<InlineView<'a>> },
+    List { start: Option<u64>, items: Vec<Vec<BlockView<'a>>> },
+    Quote { blocks: Vec<BlockView<'a>> },
+    Table { header_rows: usize, rows: Vec<Vec<Vec<InlineView<'a>>>> },
+    Code { text: &'a str },
+    Rule,
+}
+
+/// Plain text is a bare JSON string (most of the book), anything else an object.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum InlineView<'a> {
+    Text(&'a str),
+    Node(NodeView<'a>),
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum NodeView<'a> {
+    Strong { text: Vec<InlineView<'a>> },
+    Emph { text: Vec<InlineView<'a>> },
+    Strike { text: Vec<InlineView<'a>> },
+    Code { text: &'a str },
+    Link { dest: &'a str, text: Vec<InlineView<'a>> },
+    Break,
+}
+
+fn text_view<'a>(text: &'a Text, id: Option<&str>) -> TextView<'a> {
+    TextView { title: text.title.as_deref(), blocks: blocks(&text.doc, id) }
+}
+
+fn policy_view(policy: &Policy) -> PolicyView<'_> {
+    PolicyView {
+        id: &policy.id,
+        title: &policy.meta.title,
+        number: policy.meta.number.as_deref(),
+        issuer: &policy.meta.issuer,
+        date: policy.meta.date.map(|d| d.chinese()),
+        excerpt: policy.meta.excerpt,
+        blocks: blocks(&policy.doc, Some(&policy.id)),
+    }
+}
+
+/// Top-level blocks; first-level headings get ids `<owner>-s1`, `-s2`, … so they can
+/// be labelled (bookmarks, later the TOC and HTML anchors).
+fn blocks<'a>(doc: &'a Doc, owner: Option<&str>) -> Vec<BlockView<'a>> {
+    let mut section = 0;
+    doc.blocks
+        .iter()
+        .map(|block| match block {
+            Block::Heading { level: 1, content, .. } => {
+                section += 1;
+                BlockView::Heading {
+                    level: 1,
+                    id: owner.map(|o| format!("{o}-s{section}")),
+                    text: inlines(content),
+                }
+            }
+            other => block_view(other),
+        })
+        .collect()
+}
+
+fn block_view(block: &Block) -> BlockView<'_> {
+    match block {
+        Block::Heading { level, content, .. } => {
+            BlockView::Heading { level: *level, id: None, text: inlines(content) }
+        }
+        Block::Para { content, .. } => BlockView::Para { text: inlines(content) },
+        Block::List { start, items, .. } => BlockView::List {
+            start: *start,
+            items: items.iter().map(|item| item.iter().map(block_view).collect()).collect(),
+        },
+        Block::Quote { blocks, .. } => {
+            BlockView::Quote { blocks: blocks.iter().map(block_view).collect() }
+        }
+        Block::Table { rows, header_rows, .. } => BlockView::Table {
+            header_rows: *header_rows,
+            rows: rows.iter().map(|row| row.iter().map(|cell| inlines(cell)).collect()).collect(),
+        },
+        Block::Code { text, .. } => BlockView::Code { text },
+        Block::Rule { .. } => BlockView::Rule,
+    }
+}
+
+fn inlines(content: &[Inline]) -> Vec<InlineView<'_>> {
+    let mut out = Vec::with_capacity(content.len());
+    for inline in content {
+        out.push(match inline {
+            Inline::Text(text) => InlineView::Text(text),
+            Inline::Strong(c) => InlineView::Node(NodeView::Strong { text: inlines(c) }),
+            Inline::Emph(c) => InlineView::Node(NodeView::Emph { text: inlines(c) }),
+            Inline::Strike(c) => InlineView::Node(NodeView::Strike { text: inlines(c) }),
+            Inline::Code(text) => InlineView::Node(NodeView::Code { text }),
+            Inline::Link { dest, content } if is_web_link(dest) => {
+                InlineView::Node(NodeView::Link { dest, text: inlines(content) })
+            }
+            // Other destinations (relative paths, `javascript:`) print as their text.
+            Inline::Link { content, .. } => {
+                out.extend(inlines(content));
+                continue;
+            }
+            Inline::Break => InlineView::Node(NodeView::Break),
+        });
+    }
+    out
+}
+
+fn is_web_link(dest: &str) -> bool {
+    let lower = dest.to_ascii_lowercase();
+    ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p))
+}

@@ -1,0 +1,200 @@
+//! Stage 4, PDF: [`Book`] → Typst → PDF bytes.
+//!
+//! The book goes to the template as data ([`data`]), the template lays it out, the
+//! Typst library compiles it in a [`world::HuibianWorld`] that can read nothing but the
+//! template folder and that data, and `typst-pdf` exports it with a fixed identifier
+//! and timestamp, so the same sources give the same bytes. Typst's own errors and
+//! warnings become [`Diagnostic`]s pointing into the template.
+
+pub mod data;
+pub mod fonts;
+pub mod world;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use typst::WorldExt;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use self::fonts::{Fonts, INSTALL_HINT};
+use self::world::{HuibianWorld, Templates};
+use crate::book::Book;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::{Block, Inline};
+use crate::source::{SourceId, Sources, Span};
+
+/// A typeset book.
+pub struct Typeset {
+    /// The PDF file's bytes.
+    pub pdf: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Time spent in Typst's compiler (layout).
+    pub compile_time: Duration,
+    /// Time spent exporting the PDF.
+    pub export_time: Duration,
+}
+
+/// Typesets the book. Returns `None` when it cannot be (the reasons are in `diags`).
+pub fn typeset(
+    book: &Book,
+    fonts: &Arc<Fonts>,
+    templates: &Templates,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<Typeset>> {
+    let plan = match fonts.plan() {
+        Ok(plan) => plan,
+        Err(err) => {
+            diags.push(Diagnostic::error("font", format!("{err}: the book cannot be typeset")).with_hint(INSTALL_HINT));
+            return Ok(None);
+        }
+    };
+    for (role, family) in &plan.substituted {
+        diags.push(
+            Diagnostic::warning("font", format!("none of the preferred {role} fonts is installed; using {family}"))
+                .with_hint(INSTALL_HINT),
+        );
+    }
+    check_coverage(book, fonts, diags);
+
+    let date = book.meta.published.or(book.meta.period.map(|p| p.1));
+    let today = date
+        .and_then(|d| Datetime::from_ymd(i32::from(d.year), d.month, d.day.max(1)))
+        .or_else(|| Datetime::from_ymd(2000, 1, 1));
+    let Some(today) = today else {
+        anyhow::bail!("cannot represent the edition date");
+    };
+    let world = HuibianWorld::new(templates.clone(), data::book_json(book, &plan), fonts.clone(), today)?;
+
+    let started = Instant::now();
+    let warned = typst::compile::<PagedDocument>(&world);
+    let compile_time = started.elapsed();
+    let mut template_source = None;
+    for warning in &warned.warnings {
+        diags.push(convert(warning, &world, sources, &mut template_source));
+    }
+    let document = match warned.output {
+        Ok(document) => document,
+        Err(errors) => {
+            for error in &errors {
+                diags.push(convert(error, &world, sources, &mut template_source));
+            }
+            return Ok(None);
+        }
+    };
+
+    let started = Instant::now();
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("huibian/{}", book.id)),
+        creator: Smart::Custom(Some(format!("huibian {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(today)),
+        ..PdfOptions::default()
+    };
+    let pdf = match typst_pdf::pdf(&document, &options) {
+        Ok(pdf) => pdf,
+        Err(errors) => {
+            for error in &errors {
+                diags.push(convert(error, &world, sources, &mut template_source));
+            }
+            return Ok(None);
+        }
+    };
+    Ok(Some(Typeset { pdf, pages: document.pages().len(), compile_time, export_time: started.elapsed() }))
+}
+
+/// Turns a Typst diagnostic into ours. Spans in the template are shown against the
+/// template's text (added to `sources` on first use); spans in the data have no
+/// useful location for an editor and are reported without one.
+fn convert(
+    diagnostic: &SourceDiagnostic,
+    world: &HuibianWorld,
+    sources: &mut Sources,
+    template_source: &mut Option<SourceId>,
+) -> Diagnostic {
+    let mut ours = match diagnostic.severity {
+        TypstSeverity::Error => Diagnostic::error("typst", diagnostic.message.to_string()),
+        TypstSeverity::Warning => Diagnostic::warning("typst", diagnostic.message.to_string()),
+    };
+    if diagnostic.span.id() == Some(world.main_id())
+        && let Some(range) = world.range(diagnostic.span)
+    {
+        let id = *template_source.get_or_insert_with(|| {
+            sources.add(world.templates().main_path(), world.templates().main.clone())
+        });
+        ours = ours.with_span(Span::new(id, range)).with_label("in the template");
+    }
+    for hint in &diagnostic.hints {
+        ours = ours.with_hint(hint.v.to_string());
+    }
+    ours
+}
+
+/// Warns about characters no installed font can draw, once each, at the first block
+/// that uses them, instead of letting them print as empty boxes.
+fn check_coverage(book: &Book, fonts: &Fonts, diags: &mut Diagnostics) {
+    let mut missing: BTreeMap<char, Option<Span>> = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut visit = |text: &str, span: Option<&Span>| {
+        for c in text.chars() {
+            if !c.is_whitespace() && !c.is_control() && seen.insert(c) && !fonts.covers(c) {
+                missing.insert(c, span.cloned());
+            }
+        }
+    };
+    visit(&book.meta.title, None);
+    for text in book.intro.iter().chain(book.categories.iter().filter_map(|c| c.body.as_ref())) {
+        walk_blocks(&text.doc.blocks, &mut visit);
+    }
+    for category in &book.categories {
+        visit(&category.title, None);
+        for policy in &category.policies {
+            visit(&policy.meta.title, None);
+            walk_blocks(&policy.doc.blocks, &mut visit);
+        }
+    }
+    for (c, span) in missing {
+        let mut diagnostic = Diagnostic::warning(
+            "glyph",
+            format!("no installed font has the character `{c}` (U+{:04X}); it will print as a box", c as u32),
+        )
+        .with_hint(INSTALL_HINT);
+        if let Some(span) = span {
+            diagnostic = diagnostic.with_span(span);
+        }
+        diags.push(diagnostic);
+    }
+}
+
+fn walk_blocks(blocks: &[Block], visit: &mut impl FnMut(&str, Option<&Span>)) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, span, .. } | Block::Para { content, span } => {
+                walk_inlines(content, span, visit)
+            }
+            Block::List { items, .. } => items.iter().for_each(|item| walk_blocks(item, visit)),
+            Block::Quote { blocks, .. } => walk_blocks(blocks, visit),
+            Block::Table { rows, span, .. } => {
+                rows.iter().flatten().for_each(|cell| walk_inlines(cell, span, visit))
+            }
+            Block::Code { text, span } => visit(text, Some(span)),
+            Block::Rule { .. } => {}
+        }
+    }
+}
+
+fn walk_inlines(inlines: &[Inline], span: &Span, visit: &mut impl FnMut(&str, Option<&Span>)) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(text) | Inline::Code(text) => visit(text, Some(span)),
+            Inline::Strong(c) | Inline::Emph(c) | Inline::Strike(c) | Inline::Link { content: c, .. } => {
+                walk_inlines(c, span, visit)
+            }
+            Inline::Break => {}
+        }
+    }
+}
