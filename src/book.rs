@@ -94,9 +94,12 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
             let id = file.meta.id.clone().unwrap_or_else(|| id_from_path(&file.path));
             if let Some(first) = ids.insert(id.clone(), file.path.clone()) {
                 diags.push(
-                    Diagnostic::error("duplicate-id", format!("policy id `{id}` is also used by {first}"))
-                        .with_span(Span::new(file.source, 0..0))
-                        .with_hint("give one of them another `id:` in its front matter"),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("policy id `{id}` is also used by {first}"),
+                    )
+                    .with_span(Span::new(file.source, 0..0))
+                    .with_hint("give one of them another `id:` in its front matter"),
                 );
             }
             policies.push(Policy {

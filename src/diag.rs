@@ -153,7 +153,11 @@ pub fn render_plain(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
     for diagnostic in diagnostics {
         let cs = to_codespan(diagnostic);
         if term::emit(&mut buffer, &config, sources, &cs).is_err() {
-            let line = format!("{}: {}\n", severity_word(diagnostic.severity), diagnostic.message);
+            let line = format!(
+                "{}: {}\n",
+                severity_word(diagnostic.severity),
+                diagnostic.message
+            );
             std::io::Write::write_all(&mut buffer, line.as_bytes()).ok();
         }
     }

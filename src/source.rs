@@ -144,7 +144,9 @@ impl Sources {
                 diags.push(
                     Diagnostic::error("encoding", "file is not valid UTF-8")
                         .with_span(Span::new(id, offset..offset + 1))
-                        .with_hint("save the file as UTF-8 (in Word: 另存为 → 纯文本 → UTF-8)"),
+                        .with_hint(
+                            "save the file as UTF-8 (in Word: 另存为 → 纯文本 → UTF-8)",
+                        ),
                 );
                 None
             }
@@ -183,7 +185,11 @@ impl<'a> Files<'a> for Sources {
         Ok(&file.text)
     }
 
-    fn line_index(&'a self, id: SourceId, byte_index: usize) -> Result<usize, FilesError> {
+    fn line_index(
+        &'a self,
+        id: SourceId,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
         let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
         Ok(file.line_starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
     }
@@ -194,11 +200,13 @@ impl<'a> Files<'a> for Sources {
         line_index: usize,
     ) -> Result<Range<usize>, FilesError> {
         let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
-        let start = *file.line_starts.get(line_index).ok_or(FilesError::LineTooLarge {
-            given: line_index,
-            max: file.line_starts.len() - 1,
-        })?;
-        let end = file.line_starts.get(line_index + 1).copied().unwrap_or(file.text.len());
+        let start =
+            *file.line_starts.get(line_index).ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: file.line_starts.len() - 1,
+            })?;
+        let end =
+            file.line_starts.get(line_index + 1).copied().unwrap_or(file.text.len());
         Ok(start..end)
     }
 }

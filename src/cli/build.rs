@@ -26,7 +26,11 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let mut font_folders = vec![project.join("fonts")];
     font_folders.extend(args.font_paths.iter().cloned());
-    let fonts = Arc::new(Fonts::discover(&font_folders));
+    let fonts = Arc::new(if args.ignore_system_fonts {
+        Fonts::without_system(&font_folders)
+    } else {
+        Fonts::discover(&font_folders)
+    });
     let font_time = started.elapsed();
     let templates = Templates::locate(&project)?;
 
@@ -50,8 +54,9 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
 fn edition_folders(project: &Path, names: &[String]) -> anyhow::Result<Vec<PathBuf>> {
     let sources_dir = project.join("sources");
     if names.is_empty() {
-        let found = edition::discover(&sources_dir)
-            .with_context(|| "no edition given, and none found under sources/".to_string())?;
+        let found = edition::discover(&sources_dir).with_context(|| {
+            "no edition given, and none found under sources/".to_string()
+        })?;
         if found.is_empty() {
             bail!("no edition given, and {} holds none", sources_dir.display());
         }
@@ -83,7 +88,10 @@ fn build_one(
     };
     diag::emit_human(&sources, &diags.take());
     let Some((id, typeset)) = typeset else {
-        eprintln!("error: {} was not built; the previous outputs are unchanged", folder.display());
+        eprintln!(
+            "error: {} was not built; the previous outputs are unchanged",
+            folder.display()
+        );
         return Ok(Outcome::SourceErrors);
     };
     let pdf_path = out_root.join(&id).join(format!("{id}.pdf"));

@@ -45,6 +45,11 @@ pub struct BuildArgs {
     /// always searched, and so are the system's fonts.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
+
+    /// Do not use the system's fonts, only `fonts/`, `--font-path` and the Latin fonts
+    /// built into huibian (for builds that must not depend on the machine).
+    #[arg(long)]
+    pub ignore_system_fonts: bool,
 }
 
 /// How a command ended, for the exit status.

@@ -38,7 +38,11 @@ impl Date {
 
     fn days_in_month(&self) -> u8 {
         match self.month {
-            2 if self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0) => 29,
+            2 if self.year.is_multiple_of(4)
+                && (!self.year.is_multiple_of(100) || self.year.is_multiple_of(400)) =>
+            {
+                29
+            }
             2 => 28,
             4 | 6 | 9 | 11 => 30,
             _ => 31,
@@ -87,7 +91,9 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2021-02-29", "2021-13-01", "2021-1-5", "21-01-05", "2021-01", "2021/01/05"] {
+        for bad in
+            ["2021-02-29", "2021-13-01", "2021-1-5", "21-01-05", "2021-01", "2021/01/05"]
+        {
             assert_eq!(Date::parse(bad, false), None, "{bad}");
         }
         assert!(Date::parse("2024-02-29", false).is_some());

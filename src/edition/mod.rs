@@ -144,7 +144,8 @@ pub fn discover(sources_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .with_context(|| format!("reading {}", sources_dir.display()))?;
     let mut found = Vec::new();
     for entry in entries {
-        let path = entry.with_context(|| format!("reading {}", sources_dir.display()))?.path();
+        let path =
+            entry.with_context(|| format!("reading {}", sources_dir.display()))?.path();
         if path.join(MANIFEST).is_file() {
             found.push(path);
         }
@@ -176,7 +177,7 @@ impl Edition {
             Err(err) => {
                 let span = err.span().unwrap_or(0..0);
                 diags.push(
-                    Diagnostic::error("manifest", format!("{MANIFEST}: {}", err.message()))
+                    Diagnostic::error("manifest", err.message().to_string())
                         .with_span(Span::new(manifest_id, span)),
                 );
                 return Ok(None);
@@ -196,8 +197,11 @@ impl Edition {
         let mut categories = Vec::new();
         for entry in &manifest.categories {
             let body = entry.body.as_ref().and_then(|path| loader.text_file(path));
-            let policies =
-                entry.policies.iter().filter_map(|path| loader.policy_file(path)).collect();
+            let policies = entry
+                .policies
+                .iter()
+                .filter_map(|path| loader.policy_file(path))
+                .collect();
             categories.push(CategorySource {
                 title: entry.title.get_ref().trim().to_string(),
                 title_span: Span::new(manifest_id, entry.title.span()),
@@ -215,7 +219,14 @@ impl Edition {
         if loader.diags.has_errors() {
             return Ok(None);
         }
-        Ok(Some(Edition { id, root: root.to_path_buf(), manifest: manifest_id, meta, intro, categories }))
+        Ok(Some(Edition {
+            id,
+            root: root.to_path_buf(),
+            manifest: manifest_id,
+            meta,
+            intro,
+            categories,
+        }))
     }
 }
 
@@ -233,7 +244,9 @@ fn edition_id(root: &Path) -> anyhow::Result<String> {
         .filter(|name| !name.is_empty() && *name != ".");
     match name {
         Some(name) => Ok(name.to_string()),
-        None => bail!("cannot name the edition in {}: use its folder path", root.display()),
+        None => {
+            bail!("cannot name the edition in {}: use its folder path", root.display())
+        }
     }
 }
 
@@ -252,7 +265,10 @@ impl Loader<'_> {
         let published = manifest.published.as_ref().and_then(|p| {
             let date = Date::parse(p.get_ref(), true);
             if date.is_none() {
-                self.bad_value(p.span(), "`published` must be a month `YYYY-MM` or a date `YYYY-MM-DD`");
+                self.bad_value(
+                    p.span(),
+                    "`published` must be a month `YYYY-MM` or a date `YYYY-MM-DD`",
+                );
             }
             date
         });
@@ -286,7 +302,8 @@ impl Loader<'_> {
 
     fn bad_value(&mut self, span: Range<usize>, message: &str) {
         self.diags.push(
-            Diagnostic::error("manifest", message).with_span(Span::new(self.manifest, span)),
+            Diagnostic::error("manifest", message)
+                .with_span(Span::new(self.manifest, span)),
         );
     }
 
@@ -295,13 +312,18 @@ impl Loader<'_> {
     fn read_member(&mut self, path: &Spanned<String>) -> Option<(SourceId, String)> {
         let span = Span::new(self.manifest, path.span());
         let rel = path.get_ref().trim();
-        let error = |code, message: String| Diagnostic::error(code, message).with_span(span.clone());
+        let error = |code, message: String| {
+            Diagnostic::error(code, message).with_span(span.clone())
+        };
         let as_path = Path::new(rel);
         if rel.is_empty() {
             self.diags.push(error("path", "empty file path".into()));
             return None;
         }
-        if as_path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+        if as_path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
             self.diags.push(
                 error("path-outside", format!("`{rel}` leaves the edition folder"))
                     .with_label("only paths inside the edition folder are allowed")
@@ -326,8 +348,13 @@ impl Loader<'_> {
         };
         if !canonical.starts_with(&self.canonical_root) {
             self.diags.push(
-                error("path-outside", format!("`{rel}` is a link to a file outside the edition folder"))
-                    .with_hint("copy the file into the edition folder instead of linking to it"),
+                error(
+                    "path-outside",
+                    format!("`{rel}` is a link to a file outside the edition folder"),
+                )
+                .with_hint(
+                    "copy the file into the edition folder instead of linking to it",
+                ),
             );
             return None;
         }
@@ -336,7 +363,8 @@ impl Loader<'_> {
             return None;
         }
         if canonical.is_dir() {
-            self.diags.push(error("path", format!("`{rel}` is a folder, not a Markdown file")));
+            self.diags
+                .push(error("path", format!("`{rel}` is a folder, not a Markdown file")));
             return None;
         }
         let bytes = match std::fs::read(&canonical) {
@@ -380,9 +408,14 @@ impl Loader<'_> {
                 None => {
                     let span = key_span(file, &yaml, "date");
                     self.diags.push(
-                        Diagnostic::error("front-matter", format!("`date: {text}` is not a date"))
-                            .with_span(Span::new(source, span))
-                            .with_hint("write the date as YYYY-MM-DD, e.g. `date: 2021-11-05`"),
+                        Diagnostic::error(
+                            "front-matter",
+                            format!("`date: {text}` is not a date"),
+                        )
+                        .with_span(Span::new(source, span))
+                        .with_hint(
+                            "write the date as YYYY-MM-DD, e.g. `date: 2021-11-05`",
+                        ),
                     );
                     return None;
                 }
@@ -409,7 +442,10 @@ impl Loader<'_> {
     }
 
     /// Splits front matter from body; `None` (with an error) if the fence is unclosed.
-    fn split(&mut self, source: SourceId) -> Option<(Option<Range<usize>>, Range<usize>)> {
+    fn split(
+        &mut self,
+        source: SourceId,
+    ) -> Option<(Option<Range<usize>>, Range<usize>)> {
         let text = &self.sources.get(source).text;
         match front_matter::split(text) {
             Ok(split) => Some((split.yaml, split.body_start..text.len())),
@@ -456,10 +492,16 @@ impl Loader<'_> {
 /// The error's message without the location serde-saphyr appends (we show our own).
 fn yaml_message(err: &serde_saphyr::Error) -> String {
     let text = err.to_string();
-    let first = text.lines().next().unwrap_or("invalid YAML").trim();
-    match first.rfind(" at line ") {
-        Some(cut) => first[..cut].to_string(),
-        None => first.to_string(),
+    let mut message = text.lines().next().unwrap_or("invalid YAML").trim();
+    message = message.strip_prefix("error: ").unwrap_or(message);
+    if message.starts_with("line ")
+        && let Some((_, rest)) = message.split_once(": ")
+    {
+        message = rest;
+    }
+    match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_string(),
+        None => message.to_string(),
     }
 }
 

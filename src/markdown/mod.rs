@@ -22,7 +22,12 @@ use crate::source::{SourceId, Sources, Span};
 pub const MAX_DEPTH: usize = 24;
 
 /// Parses the body `range` of a source file.
-pub fn parse(sources: &Sources, source: SourceId, range: Range<usize>, diags: &mut Diagnostics) -> Doc {
+pub fn parse(
+    sources: &Sources,
+    source: SourceId,
+    range: Range<usize>,
+    diags: &mut Diagnostics,
+) -> Doc {
     let text = &sources.get(source).text;
     let body = &text[range.clone()];
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
@@ -100,7 +105,14 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(source: SourceId, base: usize, body: &'a str) -> Self {
-        Self { source, body, base, stack: vec![Frame::new(Kind::Root, 0)], in_table_head: false, flattened_at: None }
+        Self {
+            source,
+            body,
+            base,
+            stack: vec![Frame::new(Kind::Root, 0)],
+            in_table_head: false,
+            flattened_at: None,
+        }
     }
 
     fn span(&self, range: Range<usize>) -> Span {
@@ -135,7 +147,9 @@ impl<'a> Builder<'a> {
         let base = self.base;
         let source = self.source;
         let top = self.top();
-        if matches!(top.kind, Kind::Item | Kind::Quote | Kind::Root) && !top.inlines.is_empty() {
+        if matches!(top.kind, Kind::Item | Kind::Quote | Kind::Root)
+            && !top.inlines.is_empty()
+        {
             let content = resolve_breaks(std::mem::take(&mut top.inlines));
             let at = base + top.start;
             top.blocks.push(Block::Para { content, span: Span::new(source, at..at) });
@@ -147,12 +161,14 @@ impl<'a> Builder<'a> {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
             Event::Text(text) => self.text(&text),
-            Event::Code(code) => self.top().inlines.push(Inline::Code(code.into_string())),
+            Event::Code(code) => {
+                self.top().inlines.push(Inline::Code(code.into_string()))
+            }
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
             Event::Html(html) | Event::InlineHtml(html) => self.text(&html),
             Event::FootnoteReference(name) => self.text(&format!("[^{name}]")),
             Event::SoftBreak => {
-                let joiner = soft_break(&self.body, range);
+                let joiner = soft_break(self.body, range);
                 self.text(joiner);
             }
             Event::HardBreak => self.top().inlines.push(Inline::Break),
@@ -205,14 +221,21 @@ impl<'a> Builder<'a> {
         }
         let Some(frame) = self.stack.pop() else { return };
         let span = self.span(frame.start..range.end.max(frame.start));
-        let in_table_head =
-            matches!(frame.kind, Kind::TableRow) && std::mem::take(&mut self.in_table_head);
+        let in_table_head = matches!(frame.kind, Kind::TableRow)
+            && std::mem::take(&mut self.in_table_head);
         let parent = self.top();
         match frame.kind {
             Kind::Root => {}
             Kind::Para => {
-                let content = resolve_breaks(frame.inlines);
-                if matches!(parent.kind, Kind::Item | Kind::Quote | Kind::Root | Kind::Transparent) {
+                let mut content = resolve_breaks(frame.inlines);
+                // Raw HTML blocks arrive with their closing newline.
+                if let Some(Inline::Text(last)) = content.last_mut() {
+                    last.truncate(last.trim_end_matches('\n').len());
+                }
+                if matches!(
+                    parent.kind,
+                    Kind::Item | Kind::Quote | Kind::Root | Kind::Transparent
+                ) {
                     parent.blocks.push(Block::Para { content, span });
                 } else {
                     parent.inlines.extend(content);
@@ -228,10 +251,13 @@ impl<'a> Builder<'a> {
                 parent.blocks.push(Block::Quote { blocks: frame.blocks, span });
             }
             Kind::Code => {
-                let text = frame.text.strip_suffix('\n').unwrap_or(&frame.text).to_string();
+                let text =
+                    frame.text.strip_suffix('\n').unwrap_or(&frame.text).to_string();
                 parent.blocks.push(Block::Code { text, span });
             }
-            Kind::List(start) => parent.blocks.push(Block::List { start, items: frame.items, span }),
+            Kind::List(start) => {
+                parent.blocks.push(Block::List { start, items: frame.items, span })
+            }
             Kind::Item => {
                 let mut frame = frame;
                 flush_into_blocks(&mut frame, &span);
@@ -259,12 +285,18 @@ impl<'a> Builder<'a> {
                 // Cells collect in the row's `rows` as single-cell rows, flattened above.
                 parent.rows.push(vec![resolve_breaks(frame.inlines)]);
             }
-            Kind::Strong => parent.inlines.push(Inline::Strong(resolve_breaks(frame.inlines))),
-            Kind::Emph => parent.inlines.push(Inline::Emph(resolve_breaks(frame.inlines))),
-            Kind::Strike => parent.inlines.push(Inline::Strike(resolve_breaks(frame.inlines))),
-            Kind::Link(dest) => {
-                parent.inlines.push(Inline::Link { dest, content: resolve_breaks(frame.inlines) })
+            Kind::Strong => {
+                parent.inlines.push(Inline::Strong(resolve_breaks(frame.inlines)))
             }
+            Kind::Emph => {
+                parent.inlines.push(Inline::Emph(resolve_breaks(frame.inlines)))
+            }
+            Kind::Strike => {
+                parent.inlines.push(Inline::Strike(resolve_breaks(frame.inlines)))
+            }
+            Kind::Link(dest) => parent
+                .inlines
+                .push(Inline::Link { dest, content: resolve_breaks(frame.inlines) }),
             Kind::Transparent => {
                 parent.inlines.extend(frame.inlines);
                 parent.blocks.extend(frame.blocks);
@@ -292,7 +324,12 @@ impl<'a> Builder<'a> {
 fn is_block(kind: &Kind) -> bool {
     matches!(
         kind,
-        Kind::Para | Kind::Heading(_) | Kind::Quote | Kind::List(_) | Kind::Table | Kind::Code
+        Kind::Para
+            | Kind::Heading(_)
+            | Kind::Quote
+            | Kind::List(_)
+            | Kind::Table
+            | Kind::Code
     )
 }
 
@@ -308,7 +345,8 @@ fn flush_into_blocks(frame: &mut Frame, span: &Span) {
 /// syntax next to the break (`**`, `>`, indentation) is looked through.
 fn soft_break(body: &str, range: Range<usize>) -> &'static str {
     let syntax = |c: char| c.is_whitespace() || matches!(c, '*' | '_' | '~' | '>' | '`');
-    let before = body.get(..range.start).and_then(|s| s.chars().rev().find(|&c| !syntax(c)));
+    let before =
+        body.get(..range.start).and_then(|s| s.chars().rev().find(|&c| !syntax(c)));
     let after = body.get(range.end..).and_then(|s| s.chars().find(|&c| !syntax(c)));
     match (before, after) {
         (Some(b), Some(a)) if !is_cjk(b) && !is_cjk(a) => " ",

@@ -13,7 +13,9 @@ fn texts(doc: &Doc) -> Vec<String> {
     doc.blocks
         .iter()
         .map(|b| match b {
-            Block::Heading { level, content, .. } => format!("h{level}:{}", plain_text(content)),
+            Block::Heading { level, content, .. } => {
+                format!("h{level}:{}", plain_text(content))
+            }
             Block::Para { content, .. } => format!("p:{}", plain_text(content)),
             other => format!("{other:?}"),
         })
@@ -22,13 +24,19 @@ fn texts(doc: &Doc) -> Vec<String> {
 
 #[test]
 fn headings_and_run_in_items() {
-    let (doc, _) = parse_str("## 一、主要目标\n\n### （一）加强领导\n\n1.建立机制。各区负责。\n");
-    assert_eq!(texts(&doc), ["h1:一、主要目标", "h2:（一）加强领导", "p:1.建立机制。各区负责。"]);
+    let (doc, _) =
+        parse_str("## 一、主要目标\n\n### （一）加强领导\n\n1.建立机制。各区负责。\n");
+    assert_eq!(
+        texts(&doc),
+        ["h1:一、主要目标", "h2:（一）加强领导", "p:1.建立机制。各区负责。"]
+    );
 }
 
 #[test]
 fn soft_break_between_cjk_vanishes_and_between_latin_is_a_space() {
-    let (doc, _) = parse_str("坚持系统观念\n和创新思维，\nGB/T 9704\nstandard 文本\n**粗体**\n继续");
+    let (doc, _) = parse_str(
+        "坚持系统观念\n和创新思维，\nGB/T 9704\nstandard\n文本\n**粗体**\n继续",
+    );
     assert_eq!(texts(&doc), ["p:坚持系统观念和创新思维，GB/T 9704 standard文本粗体继续"]);
 }
 
@@ -42,7 +50,8 @@ fn spans_point_into_the_file() {
 
 #[test]
 fn markup_stays_text() {
-    let (doc, _) = parse_str("<script>alert(1)</script>\n\n正文 <b>粗</b> #read(\"/etc/passwd\")\n");
+    let (doc, _) =
+        parse_str("<script>alert(1)</script>\n\n正文 <b>粗</b> #read(\"/etc/passwd\")\n");
     assert_eq!(
         texts(&doc),
         ["p:<script>alert(1)</script>", "p:正文 <b>粗</b> #read(\"/etc/passwd\")"]
@@ -60,7 +69,9 @@ fn tight_list_items_become_paragraphs() {
 #[test]
 fn tables_keep_rows_and_header() {
     let (doc, _) = parse_str("| 序号 | 名称 |\n|---|---|\n| 1 | 甲 |\n| 2 | 乙 |\n");
-    let Block::Table { rows, header_rows, .. } = &doc.blocks[0] else { panic!("{doc:?}") };
+    let Block::Table { rows, header_rows, .. } = &doc.blocks[0] else {
+        panic!("{doc:?}")
+    };
     assert_eq!(*header_rows, 1);
     assert_eq!(rows.len(), 3);
     assert_eq!(plain_text(&rows[2][1]), "乙");

@@ -153,14 +153,20 @@ fn block_view(block: &Block) -> BlockView<'_> {
         Block::Para { content, .. } => BlockView::Para { text: inlines(content) },
         Block::List { start, items, .. } => BlockView::List {
             start: *start,
-            items: items.iter().map(|item| item.iter().map(block_view).collect()).collect(),
+            items: items
+                .iter()
+                .map(|item| item.iter().map(block_view).collect())
+                .collect(),
         },
         Block::Quote { blocks, .. } => {
             BlockView::Quote { blocks: blocks.iter().map(block_view).collect() }
         }
         Block::Table { rows, header_rows, .. } => BlockView::Table {
             header_rows: *header_rows,
-            rows: rows.iter().map(|row| row.iter().map(|cell| inlines(cell)).collect()).collect(),
+            rows: rows
+                .iter()
+                .map(|row| row.iter().map(|cell| inlines(cell)).collect())
+                .collect(),
         },
         Block::Code { text, .. } => BlockView::Code { text },
         Block::Rule { .. } => BlockView::Rule,

@@ -17,8 +17,7 @@ use typst::utils::LazyHash;
 use typst_kit::fonts::FontStore;
 
 /// The package that brings the free CJK fonts on Debian and Ubuntu.
-pub const INSTALL_HINT: &str =
-    "install a Chinese font, e.g. on Debian/Ubuntu: `apt-get install fonts-noto-cjk`, \
+pub const INSTALL_HINT: &str = "install a Chinese font, e.g. on Debian/Ubuntu: `apt-get install fonts-noto-cjk`, \
      or put .otf/.ttf files in the project's `fonts/` folder or pass `--font-path DIR`";
 
 /// One typographic role and its families in order of preference.
@@ -31,36 +30,69 @@ const ROLES: &[Role] = &[
     Role {
         name: "title",
         families: &[
-            "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "方正小标宋简体", "方正小标宋_GBK",
-            "STZhongsong", "Noto Serif CJK SC", "Source Han Serif SC", "Noto Serif SC",
+            "FZXiaoBiaoSong-B05S",
+            "FZXiaoBiaoSong-B05",
+            "方正小标宋简体",
+            "方正小标宋_GBK",
+            "STZhongsong",
+            "Noto Serif CJK SC",
+            "Source Han Serif SC",
+            "Noto Serif SC",
         ],
     },
     Role {
         name: "body",
         families: &[
-            "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong",
-            "Noto Serif CJK SC", "Source Han Serif SC", "Noto Serif SC", "AR PL UMing CN",
+            "FangSong_GB2312",
+            "仿宋_GB2312",
+            "FangSong",
+            "仿宋",
+            "STFangsong",
+            "Noto Serif CJK SC",
+            "Source Han Serif SC",
+            "Noto Serif SC",
+            "AR PL UMing CN",
         ],
     },
     Role {
         name: "heading1",
         families: &[
-            "SimHei", "黑体", "STHeiti", "Heiti SC", "Noto Sans CJK SC", "Source Han Sans SC",
-            "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+            "SimHei",
+            "黑体",
+            "STHeiti",
+            "Heiti SC",
+            "Noto Sans CJK SC",
+            "Source Han Sans SC",
+            "Noto Sans SC",
+            "WenQuanYi Zen Hei",
+            "WenQuanYi Micro Hei",
         ],
     },
     Role {
         name: "heading2",
         families: &[
-            "KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体", "STKaiti", "LXGW WenKai",
-            "LXGW WenKai GB", "AR PL UKai CN", "Noto Serif CJK SC", "Source Han Serif SC",
+            "KaiTi_GB2312",
+            "楷体_GB2312",
+            "KaiTi",
+            "楷体",
+            "STKaiti",
+            "LXGW WenKai",
+            "LXGW WenKai GB",
+            "AR PL UKai CN",
+            "Noto Serif CJK SC",
+            "Source Han Serif SC",
         ],
     },
 ];
 
 /// Latin and digits: Times-like, with embedded Libertinus Serif as the last resort.
-const LATIN: &[&str] =
-    &["Times New Roman", "TeX Gyre Termes", "Nimbus Roman", "Liberation Serif", "Libertinus Serif"];
+const LATIN: &[&str] = &[
+    "Times New Roman",
+    "TeX Gyre Termes",
+    "Nimbus Roman",
+    "Liberation Serif",
+    "Libertinus Serif",
+];
 
 /// The installed fonts: system, project `fonts/`, `--font-path`, and embedded.
 pub struct Fonts {
@@ -144,8 +176,12 @@ impl Fonts {
         let mut synthetic_bold = BTreeMap::new();
         let mut substituted = Vec::new();
         for role in ROLES {
-            let mut found: Vec<String> =
-                role.families.iter().filter(|f| self.has_family(f)).map(|f| f.to_string()).collect();
+            let mut found: Vec<String> = role
+                .families
+                .iter()
+                .filter(|f| self.has_family(f))
+                .map(|f| f.to_string())
+                .collect();
             if found.is_empty() {
                 match &fallback {
                     Some(family) => {
@@ -158,7 +194,8 @@ impl Fonts {
             synthetic_bold.insert(role.name, !self.family_has_bold(&found[0]));
             roles.insert(role.name, found);
         }
-        let latin = LATIN.iter().filter(|f| self.has_family(f)).map(|f| f.to_string()).collect();
+        let latin =
+            LATIN.iter().filter(|f| self.has_family(f)).map(|f| f.to_string()).collect();
         Ok(FontPlan { roles, latin, synthetic_bold, substituted })
     }
 }

@@ -50,14 +50,22 @@ pub fn typeset(
     let plan = match fonts.plan() {
         Ok(plan) => plan,
         Err(err) => {
-            diags.push(Diagnostic::error("font", format!("{err}: the book cannot be typeset")).with_hint(INSTALL_HINT));
+            diags.push(
+                Diagnostic::error("font", format!("{err}: the book cannot be typeset"))
+                    .with_hint(INSTALL_HINT),
+            );
             return Ok(None);
         }
     };
     for (role, family) in &plan.substituted {
         diags.push(
-            Diagnostic::warning("font", format!("none of the preferred {role} fonts is installed; using {family}"))
-                .with_hint(INSTALL_HINT),
+            Diagnostic::warning(
+                "font",
+                format!(
+                    "none of the preferred {role} fonts is installed; using {family}"
+                ),
+            )
+            .with_hint(INSTALL_HINT),
         );
     }
     check_coverage(book, fonts, diags);
@@ -69,7 +77,12 @@ pub fn typeset(
     let Some(today) = today else {
         anyhow::bail!("cannot represent the edition date");
     };
-    let world = HuibianWorld::new(templates.clone(), data::book_json(book, &plan), fonts.clone(), today)?;
+    let world = HuibianWorld::new(
+        templates.clone(),
+        data::book_json(book, &plan),
+        fonts.clone(),
+        today,
+    )?;
 
     let started = Instant::now();
     let warned = typst::compile::<PagedDocument>(&world);
@@ -104,7 +117,12 @@ pub fn typeset(
             return Ok(None);
         }
     };
-    Ok(Some(Typeset { pdf, pages: document.pages().len(), compile_time, export_time: started.elapsed() }))
+    Ok(Some(Typeset {
+        pdf,
+        pages: document.pages().len(),
+        compile_time,
+        export_time: started.elapsed(),
+    }))
 }
 
 /// Turns a Typst diagnostic into ours. Spans in the template are shown against the
@@ -117,8 +135,12 @@ fn convert(
     template_source: &mut Option<SourceId>,
 ) -> Diagnostic {
     let mut ours = match diagnostic.severity {
-        TypstSeverity::Error => Diagnostic::error("typst", diagnostic.message.to_string()),
-        TypstSeverity::Warning => Diagnostic::warning("typst", diagnostic.message.to_string()),
+        TypstSeverity::Error => {
+            Diagnostic::error("typst", diagnostic.message.to_string())
+        }
+        TypstSeverity::Warning => {
+            Diagnostic::warning("typst", diagnostic.message.to_string())
+        }
     };
     if diagnostic.span.id() == Some(world.main_id())
         && let Some(range) = world.range(diagnostic.span)
@@ -141,13 +163,16 @@ fn check_coverage(book: &Book, fonts: &Fonts, diags: &mut Diagnostics) {
     let mut seen = std::collections::HashSet::new();
     let mut visit = |text: &str, span: Option<&Span>| {
         for c in text.chars() {
-            if !c.is_whitespace() && !c.is_control() && seen.insert(c) && !fonts.covers(c) {
+            if !c.is_whitespace() && !c.is_control() && seen.insert(c) && !fonts.covers(c)
+            {
                 missing.insert(c, span.cloned());
             }
         }
     };
     visit(&book.meta.title, None);
-    for text in book.intro.iter().chain(book.categories.iter().filter_map(|c| c.body.as_ref())) {
+    for text in
+        book.intro.iter().chain(book.categories.iter().filter_map(|c| c.body.as_ref()))
+    {
         walk_blocks(&text.doc.blocks, &mut visit);
     }
     for category in &book.categories {
@@ -176,7 +201,9 @@ fn walk_blocks(blocks: &[Block], visit: &mut impl FnMut(&str, Option<&Span>)) {
             Block::Heading { content, span, .. } | Block::Para { content, span } => {
                 walk_inlines(content, span, visit)
             }
-            Block::List { items, .. } => items.iter().for_each(|item| walk_blocks(item, visit)),
+            Block::List { items, .. } => {
+                items.iter().for_each(|item| walk_blocks(item, visit))
+            }
             Block::Quote { blocks, .. } => walk_blocks(blocks, visit),
             Block::Table { rows, span, .. } => {
                 rows.iter().flatten().for_each(|cell| walk_inlines(cell, span, visit))
@@ -187,13 +214,18 @@ fn walk_blocks(blocks: &[Block], visit: &mut impl FnMut(&str, Option<&Span>)) {
     }
 }
 
-fn walk_inlines(inlines: &[Inline], span: &Span, visit: &mut impl FnMut(&str, Option<&Span>)) {
+fn walk_inlines(
+    inlines: &[Inline],
+    span: &Span,
+    visit: &mut impl FnMut(&str, Option<&Span>),
+) {
     for inline in inlines {
         match inline {
             Inline::Text(text) | Inline::Code(text) => visit(text, Some(span)),
-            Inline::Strong(c) | Inline::Emph(c) | Inline::Strike(c) | Inline::Link { content: c, .. } => {
-                walk_inlines(c, span, visit)
-            }
+            Inline::Strong(c)
+            | Inline::Emph(c)
+            | Inline::Strike(c)
+            | Inline::Link { content: c, .. } => walk_inlines(c, span, visit),
             Inline::Break => {}
         }
     }

@@ -47,7 +47,9 @@ impl Templates {
         }
         let main = std::fs::read_to_string(&main_path)
             .map_err(|e| anyhow::anyhow!("reading {}: {e}", main_path.display()))?;
-        let dir = dir.canonicalize().map_err(|e| anyhow::anyhow!("opening {}: {e}", dir.display()))?;
+        let dir = dir
+            .canonicalize()
+            .map_err(|e| anyhow::anyhow!("opening {}: {e}", dir.display()))?;
         Ok(Self { dir: Some(dir), main })
     }
 
@@ -78,7 +80,8 @@ pub struct HuibianWorld {
 }
 
 fn file_id(path: &str) -> anyhow::Result<FileId> {
-    let vpath = VirtualPath::new(path).map_err(|e| anyhow::anyhow!("virtual path {path}: {e:?}"))?;
+    let vpath = VirtualPath::new(path)
+        .map_err(|e| anyhow::anyhow!("virtual path {path}: {e:?}"))?;
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
@@ -132,7 +135,9 @@ impl HuibianWorld {
             return Err(FileError::AccessDenied);
         }
         let Some(dir) = &self.templates.dir else {
-            return Err(FileError::NotFound(PathBuf::from(rooted.vpath().get_with_slash())));
+            return Err(FileError::NotFound(PathBuf::from(
+                rooted.vpath().get_with_slash(),
+            )));
         };
         let path = rooted.vpath().realize(dir).map_err(FileError::Realize)?;
         let canonical = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
@@ -142,7 +147,9 @@ impl HuibianWorld {
         if canonical.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        std::fs::read(&canonical).map(Bytes::new).map_err(|e| FileError::from_io(e, &path))
+        std::fs::read(&canonical)
+            .map(Bytes::new)
+            .map_err(|e| FileError::from_io(e, &path))
     }
 }
 

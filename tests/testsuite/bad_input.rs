@@ -1,0 +1,216 @@
+//! Broken sources: each gives exit 1, a diagnostic naming file:line:column with the
+//! offending line, and leaves the PDF of the last good build untouched.
+
+use std::path::Path;
+
+use crate::prelude::*;
+
+/// One way to break a copy of the fixture edition.
+struct Case {
+    name: &'static str,
+    /// Breaks the edition in the given folder.
+    apply: fn(&Path),
+    /// `file:line:col` (relative to the edition folder) the message must name.
+    location: &'static str,
+    /// Words the message must contain.
+    message: &'static str,
+}
+
+const MANIFEST: &str = "edition.toml";
+const POLICY: &str = "优化营商环境/规范性文件失效.md";
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} lacks {from}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "missing policy file",
+        apply: |d| {
+            edit(d, MANIFEST, "优化营商环境/单用途预付卡.md", "优化营商环境/不存在.md")
+        },
+        location: "edition.toml:12:3",
+        message: "`优化营商环境/不存在.md` does not exist",
+    },
+    Case {
+        name: "path leaving the edition folder",
+        apply: |d| {
+            edit(
+                d,
+                MANIFEST,
+                "优化营商环境/单用途预付卡.md",
+                "../basic/优化营商环境/单用途预付卡.md",
+            )
+        },
+        location: "edition.toml:12:3",
+        message: "leaves the edition folder",
+    },
+    Case {
+        name: "absolute path",
+        apply: |d| edit(d, MANIFEST, "优化营商环境/单用途预付卡.md", "/etc/passwd"),
+        location: "edition.toml:12:3",
+        message: "leaves the edition folder",
+    },
+    Case {
+        name: "symlink pointing outside",
+        apply: |d| {
+            let target = d.join("优化营商环境/单用途预付卡.md");
+            std::fs::remove_file(&target).unwrap();
+            std::os::unix::fs::symlink("/etc/hostname", &target).unwrap();
+        },
+        location: "edition.toml:12:3",
+        message: "outside the edition folder",
+    },
+    Case {
+        name: "broken TOML",
+        apply: |d| {
+            edit(
+                d,
+                MANIFEST,
+                "subtitle  = \"2021年四季度\"",
+                "subtitle  = \"2021年四季度",
+            )
+        },
+        location: "edition.toml:2:",
+        message: "edition.toml:",
+    },
+    Case {
+        name: "unknown manifest key",
+        apply: |d| edit(d, MANIFEST, "subtitle  =", "subtitel  ="),
+        location: "edition.toml:2:1",
+        message: "unknown field `subtitel`",
+    },
+    Case {
+        name: "broken YAML",
+        apply: |d| {
+            edit(
+                d,
+                POLICY,
+                "issuer: 北京市城市管理委员会",
+                "issuer: [北京市城市管理委员会",
+            )
+        },
+        location: "规范性文件失效.md:",
+        message: "front matter:",
+    },
+    Case {
+        name: "unknown front matter key",
+        apply: |d| edit(d, POLICY, "issuer:", "isuer:"),
+        location: "规范性文件失效.md:3:1",
+        message: "unknown field `isuer`",
+    },
+    Case {
+        name: "impossible date",
+        apply: |d| edit(d, POLICY, "date: 2021-08-13", "date: 2021-02-30"),
+        location: "规范性文件失效.md:5:1",
+        message: "`date: 2021-02-30` is not a date",
+    },
+    Case {
+        name: "unclosed front matter",
+        apply: |d| edit(d, POLICY, "date: 2021-08-13\n---", "date: 2021-08-13\n"),
+        location: "规范性文件失效.md:1:1",
+        message: "front matter is not closed",
+    },
+    Case {
+        name: "invalid UTF-8",
+        apply: |d| {
+            let path = d.join(POLICY);
+            let mut bytes = std::fs::read(&path).unwrap();
+            let at = bytes.len() - 10;
+            bytes.insert(at, 0xFF);
+            std::fs::write(path, bytes).unwrap();
+        },
+        location: "规范性文件失效.md:",
+        message: "file is not valid UTF-8",
+    },
+    Case {
+        name: "no front matter",
+        apply: |d| {
+            let path = d.join(POLICY);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let body = text.splitn(3, "---\n").nth(2).unwrap().to_string();
+            std::fs::write(path, body).unwrap();
+        },
+        location: "规范性文件失效.md:1:1",
+        message: "policy file has no front matter",
+    },
+];
+
+#[test]
+fn each_bad_input_fails_with_a_located_message_and_keeps_the_old_pdf() {
+    let work = tempfile::tempdir().unwrap();
+    let good = work.path().join("ed");
+    copy_dir(&fixture("basic"), &good);
+    let out = work.path().join("out");
+    let pdf = build_ok(&good, &out);
+    let before = std::fs::read(&pdf).unwrap();
+
+    for case in CASES {
+        let broken = work.path().join("ed");
+        std::fs::remove_dir_all(&broken).unwrap();
+        copy_dir(&fixture("basic"), &broken);
+        (case.apply)(&broken);
+        let output = huibian(&["build", path_str(&broken), "--out", path_str(&out)]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{}: {message}", case.name);
+        assert!(
+            message.contains(case.location),
+            "{}: no {} in\n{message}",
+            case.name,
+            case.location
+        );
+        assert!(
+            message.contains(case.message),
+            "{}: no {} in\n{message}",
+            case.name,
+            case.message
+        );
+        // The offending source line is quoted under the location, like rustc.
+        assert!(message.contains(" │ "), "{}: no source line in\n{message}", case.name);
+        assert!(!message.contains("panicked"), "{}: {message}", case.name);
+        assert_eq!(
+            std::fs::read(&pdf).unwrap(),
+            before,
+            "{}: the old PDF changed",
+            case.name
+        );
+        let leftovers: Vec<_> =
+            std::fs::read_dir(pdf.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "{}: stray files in the output folder", case.name);
+    }
+}
+
+#[test]
+fn bom_and_crlf_are_read_with_a_located_warning() {
+    let work = tempfile::tempdir().unwrap();
+    let ed = work.path().join("ed");
+    copy_dir(&fixture("basic"), &ed);
+    let path = ed.join(POLICY);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(text.replace('\n', "\r\n").into_bytes());
+    std::fs::write(&path, bytes).unwrap();
+
+    let out = work.path().join("out");
+    let output = huibian(&["build", path_str(&ed), "--out", path_str(&out)]);
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    assert!(
+        message.contains("warning[bom]: file starts with a byte-order mark"),
+        "{message}"
+    );
+    assert!(message.contains("warning[line-endings]"), "{message}");
+    assert!(message.contains("规范性文件失效.md:1:1"), "{message}");
+    // The text itself is unaffected: same PDF as from the clean sources.
+    let clean = tempfile::tempdir().unwrap();
+    let clean_ed = clean.path().join("ed");
+    copy_dir(&fixture("basic"), &clean_ed);
+    let clean_pdf = build_ok(&clean_ed, &clean.path().join("out"));
+    assert_eq!(
+        std::fs::read(out.join("ed/ed.pdf")).unwrap(),
+        std::fs::read(clean_pdf).unwrap()
+    );
+}

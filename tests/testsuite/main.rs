@@ -1,0 +1,8 @@
+//! huibian's integration tests: one binary, one module per capability.
+//! See README.md beside this file for how to add a case.
+
+mod prelude;
+
+mod bad_input;
+mod build;
+mod hostile;
