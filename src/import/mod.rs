@@ -1,0 +1,172 @@
+//! `huibian import`: the text extracted from an old edition's PDF → an edition folder.
+//!
+//! PDF text extraction leaves one long run of words: line breaks became spaces, page
+//! numbers sit between the words, full-width punctuation became ASCII. The book's own
+//! 目录 is the only reliable map of its structure, so the import reads it first and
+//! cuts the body at the titles it lists ([`toc`]); each policy's text is then rebuilt
+//! into paragraphs from the line lengths the spaces still betray ([`paragraphs`]), and
+//! its 文号, issuer and date are lifted into front matter ([`policy`]).
+//!
+//! Everything here is pure: text in, file contents out, so the CLI decides where they
+//! go and tests need no disk. Repairs are counted and doubtful spots become
+//! [`ImportWarning`]s with a byte offset into the input, never a panic.
+
+mod paragraphs;
+mod policy;
+mod toc;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use self::tokens::Tok;
+
+/// The edition folder produced by an import, ready to be written out.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// Files as (path relative to the edition folder with `/` separators, contents),
+    /// `edition.toml` first, then in book order.
+    pub files: Vec<(String, String)>,
+    /// What was found and what was repaired.
+    pub report: ImportReport,
+}
+
+/// The import's account of itself, for the user to judge how much to proofread.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    /// Policies written.
+    pub policies: usize,
+    /// Paragraphs written, in the intro, policies and category bodies.
+    pub paragraphs: usize,
+    /// Headings written.
+    pub headings: usize,
+    /// Repairs made, per kind (`page_number`, `cjk_space`, `punctuation`, …).
+    pub repairs: BTreeMap<&'static str, usize>,
+    /// Places the import could not repair with confidence.
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// A doubtful place in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportWarning {
+    /// Byte offset into the input text; the input is usually one very long line, so an
+    /// offset locates the spot better than a line number.
+    pub line_or_offset: usize,
+    /// What is doubtful, in words.
+    pub message: String,
+}
+
+impl ImportReport {
+    fn repair(&mut self, kind: &'static str, n: usize) {
+        if n > 0 {
+            *self.repairs.entry(kind).or_insert(0) += n;
+        }
+    }
+
+    fn warn(&mut self, offset: usize, message: impl Into<String>) {
+        self.warnings.push(ImportWarning { line_or_offset: offset, message: message.into() });
+    }
+}
+
+/// Why an import produced nothing.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ImportError {
+    /// The input holds no words at all.
+    #[error("the input text is empty")]
+    Empty,
+    /// Without a 目录 there is no reliable way to split the book.
+    #[error(
+        "no 目录 (table of contents) found: the import splits the book at the titles its 目录 lists"
+    )]
+    NoToc,
+    /// A 目录 heading was found but no entries with dot leaders and page numbers.
+    #[error("the 目录 at byte {0} lists no entries (title, dot leader, page number)")]
+    EmptyToc(usize),
+    /// The edition id would not make a folder name.
+    #[error("invalid edition id `{0}`: use letters, digits and `-`, e.g. 2021-Q4")]
+    BadEditionId(String),
+}
+
+/// Turns the text extracted from an edition's PDF into the files of an edition folder.
+pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError> {
+    if edition_id.is_empty()
+        || !edition_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ImportError::BadEditionId(edition_id.to_string()));
+    }
+    let mut report = ImportReport::default();
+    let all = tokens::tokenize(text, &mut report);
+    if all.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let front = toc::read_front(&all, &mut report)?;
+    let body_tokens = &all[front.body_start..];
+    let first_page = front.entries.first().map_or(1, |e| e.page);
+    let (body, mut markers) = tokens::strip_page_numbers(body_tokens, first_page, &mut report);
+    let body = tokens::strip_running_headers(body, &mut markers, &mut report);
+    let sections = toc::split_body(&body, &front.entries, &markers, &mut report);
+
+    let mut files = Vec::new();
+    let mut manifest = policy::Manifest::new(&front.cover, edition_id);
+    if !front.intro.is_empty() {
+        let blocks = paragraphs::build_blocks(&front.intro, &mut report);
+        let md = paragraphs::render(&blocks, &mut report);
+        manifest.intro = Some("引言.md".to_string());
+        files.push(("引言.md".to_string(), md));
+    }
+    let mut used_names: Vec<String> = Vec::new();
+    for section in &sections {
+        match section {
+            toc::Section::Category { title, tokens } => {
+                manifest.categories.push(policy::CategoryOut {
+                    title: title.clone(),
+                    policies: Vec::new(),
+                    body: None,
+                });
+                let text: String =
+                    tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join("");
+                if !text.trim().is_empty() {
+                    let blocks = paragraphs::build_list_blocks(tokens, &mut report);
+                    let md = paragraphs::render(&blocks, &mut report);
+                    let name = policy::file_stem(title);
+                    let path = format!("{name}.md");
+                    if let Some(cat) = manifest.categories.last_mut() {
+                        cat.body = Some(path.clone());
+                    }
+                    files.push((path, md));
+                }
+            }
+            toc::Section::Policy { title, tokens } => {
+                let Some(cat) = manifest.categories.last_mut() else {
+                    report.warn(
+                        tokens.first().map_or(0, |t| t.off),
+                        format!("policy {title} comes before any category; skipped"),
+                    );
+                    continue;
+                };
+                let folder = policy::file_stem(&cat.title);
+                let doc = policy::build_policy(title, tokens, &mut report);
+                let mut stem = policy::file_stem(&policy::short_name(title));
+                let mut n = 2;
+                while used_names.contains(&format!("{folder}/{stem}")) {
+                    stem = format!("{}-{n}", policy::file_stem(&policy::short_name(title)));
+                    n += 1;
+                }
+                used_names.push(format!("{folder}/{stem}"));
+                let path = format!("{folder}/{stem}.md");
+                cat.policies.push(path.clone());
+                report.policies += 1;
+                files.push((path, doc));
+            }
+        }
+    }
+    files.insert(0, ("edition.toml".to_string(), manifest.render()));
+    Ok(Imported { files, report })
+}
+
+/// Tokens' texts joined with single spaces, as the extractor left them.
+fn joined(tokens: &[Tok]) -> String {
+    tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,390 @@
+//! Each repair on small strings cut from the 2021-Q4 seed, then the whole seed.
+
+use super::paragraphs::{Block, Kind, build_blocks, marker, words};
+use super::policy::{is_doc_number, parse_date, short_name};
+use super::tokens::{strip_page_numbers, tokenize};
+use super::*;
+
+const SEED: &str = include_str!("../../tests/fixtures/seed-2021-Q4.txt");
+
+fn paras(s: &str) -> Vec<Block> {
+    build_blocks(&words(s), &mut ImportReport::default())
+}
+
+fn para(s: &str) -> Block {
+    Block::Para(s.to_string())
+}
+
+#[test]
+fn drops_file_name_banner() {
+    let mut r = ImportReport::default();
+    let toks = tokenize("汇编(2021年四季度).pdf\n北京市 (2021 年四季度)\n\n", &mut r);
+    let texts: Vec<_> = toks.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts, ["北京市", "(2021", "年四季度)"]);
+    assert_eq!(toks[0].off, "汇编(2021年四季度).pdf\n".len());
+    assert_eq!(r.repairs.get("file_name_line"), Some(&1));
+}
+
+#[test]
+fn strips_page_numbers_in_sequence_only() {
+    let filler = "相关要求可考核".repeat(20);
+    let text = format!("{filler} 4 操作,杜绝模糊表述 等 5 项 {filler}等 4 枚印章 {filler} 5 一次申请");
+    let mut r = ImportReport::default();
+    let toks = tokenize(&text, &mut r);
+    let (body, markers) = strip_page_numbers(&toks, 4, &mut r);
+    let joined = joined(&body);
+    assert!(joined.contains("考核 操作"), "{joined}");
+    assert!(joined.contains("等 4 枚印章"));
+    assert!(joined.contains("等 5 项"), "a number too close to the last page number stays");
+    assert!(joined.ends_with("考核 一次申请"));
+    assert_eq!(markers.iter().map(|m| m.page).collect::<Vec<_>>(), [4, 5]);
+}
+
+#[test]
+fn markers() {
+    assert_eq!(marker("一、主要目标").map(|m| m.0), Some(Kind::Cn));
+    assert_eq!(marker("(一)着力打造").map(|m| m.0), Some(Kind::ParenCn));
+    assert_eq!(marker("（十一）医保").map(|m| m.0), Some(Kind::ParenCn));
+    assert_eq!(marker("1.持续深化").map(|m| m.0), Some(Kind::Arabic));
+    assert_eq!(marker("(1)完善").map(|m| m.0), Some(Kind::ParenArabic));
+    assert_eq!(marker("第三十五条").map(|m| m.0), Some(Kind::Article));
+    assert_eq!(marker("第一章"), Some((Kind::Chapter, "第一章".len())));
+    assert_eq!(marker("3.2019"), None);
+    assert_eq!(marker("2021"), None);
+    assert_eq!(marker("一是"), None);
+}
+
+#[test]
+fn heading_then_paragraph() {
+    let b = paras(
+        "本实施方案。 一、主要目标 以习近平新时代中国特色社会主义思想为指导,深入贯彻党的十九大和十 九届二中全会精神。",
+    );
+    assert_eq!(
+        b,
+        [
+            para("本实施方案。"),
+            Block::Heading { kind: Kind::Cn, text: "一、主要目标".into() },
+            para("以习近平新时代中国特色社会主义思想为指导，深入贯彻党的十九大和十九届二中全会精神。"),
+        ]
+    );
+}
+
+#[test]
+fn run_in_item_stays_paragraph() {
+    let b = paras(
+        "(一)着力打造高度市场化的营商环境 1.持续深化行政审批制度改革。以告知承诺制为基础,在更大范围推动简 化涉企审批。",
+    );
+    assert_eq!(
+        b,
+        [
+            Block::Heading { kind: Kind::ParenCn, text: "（一）着力打造高度市场化的营商环境".into() },
+            para("1.持续深化行政审批制度改革。以告知承诺制为基础，在更大范围推动简化涉企审批。"),
+        ]
+    );
+}
+
+#[test]
+fn short_line_ending_sentence_ends_paragraph() {
+    // The first line is full (34 characters), the second short and ends in 。.
+    let b = paras(
+        "为深入贯彻落实党中央、国务院深化“放管服”改革优化营商环境的决策 部署和市委、市政府工作要求。 下一段开始了,这是新的段落的文字。",
+    );
+    assert_eq!(b.len(), 2, "{b:?}");
+}
+
+#[test]
+fn break_before_marker_after_colon() {
+    let b = paras("现就有关问题通知如下: (一)将格隆溴铵注射剂等 7 种药品纳入报销范围(详见附件 1)。");
+    assert_eq!(
+        b,
+        [para("现就有关问题通知如下："), para("（一）将格隆溴铵注射剂等7种药品纳入报销范围（详见附件1）。")]
+    );
+}
+
+#[test]
+fn article_gets_full_width_space() {
+    let b = paras("第四条 预付卡交易遵循平等、自愿、公平、诚信原则。");
+    assert_eq!(b, [para("第四条\u{3000}预付卡交易遵循平等、自愿、公平、诚信原则。")]);
+}
+
+#[test]
+fn chapter_heading_letter_spaced() {
+    let b = paras("第一章 总 则 第一条 为加强和规范北京市零售药店医疗保障定点管理。");
+    assert_eq!(
+        b,
+        [
+            Block::Heading { kind: Kind::Chapter, text: "第一章 总则".into() },
+            para("第一条\u{3000}为加强和规范北京市零售药店医疗保障定点管理。"),
+        ]
+    );
+}
+
+#[test]
+fn chapter_title_out_of_order() {
+    let mut r = ImportReport::default();
+    let b = build_blocks(
+        &words("相关信用管理措施。 第五章 第三十五条 附则 本条例自 2022 年 6 月 1 日起施行。"),
+        &mut r,
+    );
+    assert_eq!(
+        b,
+        [
+            para("相关信用管理措施。"),
+            Block::Heading { kind: Kind::Chapter, text: "第五章 附则".into() },
+            para("第三十五条\u{3000}本条例自2022年6月1日起施行。"),
+        ]
+    );
+    assert_eq!(r.repairs.get("out_of_order"), Some(&1));
+}
+
+#[test]
+fn letter_spaced_run_is_joined() {
+    let mut r = ImportReport::default();
+    let b = build_blocks(
+        &words("说明扣分 原 因 。 自 评 表 电 子 版 于 2022 年 6 月 30 日 前 发 送 到 邮 箱 rkjtc@wjw.beijing.gov.cn。"),
+        &mut r,
+    );
+    assert_eq!(b, [para("说明扣分原因。自评表电子版于2022年6月30日前发送到邮箱rkjtc@wjw.beijing.gov.cn。")]);
+    assert!(r.repairs.get("letter_spacing").is_some());
+}
+
+#[test]
+fn doc_numbers_and_dates() {
+    assert!(is_doc_number("京社保发〔2021〕15号"));
+    assert!(is_doc_number("京人社市场字〔2021〕68号"));
+    assert!(!is_doc_number("京社保发〔2021〕号"));
+    assert_eq!(parse_date("2021年8月26日").as_deref(), Some("2021-08-26"));
+    assert_eq!(parse_date("2021年13月26日"), None);
+    assert_eq!(parse_date("2021年8月26日前"), None);
+}
+
+#[test]
+fn signature_and_number_go_to_front_matter() {
+    let toks = words(
+        "京管发〔2021〕16 号 市城管执法局,委机关各处室,各直属事业单位: 按照要求,进行了全面清理。 附件:失效的行政规范性文件目录 北京市城市管理委员会 2021 年 8 月 13 日",
+    );
+    let md = policy::build_policy("关于宣布部分行政规范性文件失效的决定", &toks, &mut ImportReport::default());
+    assert_eq!(
+        md,
+        "---\ntitle: 关于宣布部分行政规范性文件失效的决定\nissuer: 北京市城市管理委员会\nnumber: 京管发〔2021〕16号\ndate: 2021-08-13\n---\n\
+         市城管执法局，委机关各处室，各直属事业单位：\n\n按照要求，进行了全面清理。\n\n附件：失效的行政规范性文件目录\n"
+    );
+}
+
+#[test]
+fn several_issuers_then_attachments() {
+    let toks = words(
+        "评选。 北京市人力资源和社会保障局 北京市总工会 北京企业联合会/北京市企业家协会 2021 年 12 月 23 日 附件 1:参考文本(企业版)",
+    );
+    let md = policy::build_policy("意见", &toks, &mut ImportReport::default());
+    assert!(md.contains("issuer:\n  - 北京市人力资源和社会保障局\n  - 北京市总工会\n  - 北京企业联合会/北京市企业家协会\n"), "{md}");
+    assert!(md.contains("date: 2021-12-23\n"));
+    assert!(md.ends_with("评选。\n\n附件1：参考文本（企业版）\n"), "{md}");
+}
+
+#[test]
+fn short_names() {
+    assert_eq!(short_name("北京市单用途预付卡管理条例"), "单用途预付卡");
+    assert_eq!(short_name("北京市城市管理委员会关于宣布部分行政规范性文件失效的决定"), "宣布部分行政规范性文件失效");
+    assert_eq!(short_name("关于做好技能人才薪酬激励相关工作的意见（试行）"), "做好技能人才薪酬激励");
+}
+
+#[test]
+fn errors_never_panic() {
+    assert_eq!(import_text("", "2021-Q4").err(), Some(ImportError::Empty));
+    assert_eq!(import_text("没有目录的文字 1 2 3", "2021-Q4").err(), Some(ImportError::NoToc));
+    assert!(matches!(import_text("目 录 没有条目", "2021-Q4"), Err(ImportError::EmptyToc(_))));
+    assert!(matches!(import_text("x", "../evil"), Err(ImportError::BadEditionId(_))));
+    for s in ["目 录 1.类....4", "目录 一....x 目录", "目 录 1.类....4 1.类 (( )) ::: 4 5 第一章", "引 言 目 录 ....", "\u{feff}目录 a....1 a"] {
+        let _ = import_text(s, "X");
+    }
+    // Every prefix of the seed's front must be handled, never a panic.
+    let front: String = SEED.chars().take(3000).collect();
+    for n in (0..front.chars().count()).step_by(97) {
+        let cut: String = front.chars().take(n).collect();
+        let _ = import_text(&cut, "2021-Q4");
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+fn han(s: &str) -> Vec<char> {
+    s.chars().filter(|c| is_han(*c)).collect()
+}
+
+/// Similarity ratio 2·LCS/(|a|+|b|), as `similar`'s `ratio()`, with Myers' O(ND)
+/// edit distance (insertions and deletions only).
+fn ratio(a: &[char], b: &[char]) -> f64 {
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a2, b2) = (&a[pre..], &b[pre..]);
+    let suf = a2.iter().rev().zip(b2.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (a2, b2) = (&a2[..a2.len() - suf], &b2[..b2.len() - suf]);
+    let (n, m) = (a2.len() as isize, b2.len() as isize);
+    let max = (n + m) as usize;
+    let off = max as isize + 1;
+    let mut v = vec![0isize; 2 * max + 3];
+    let mut d_found = max;
+    'outer: for d in 0..=max as isize {
+        let mut k = -d;
+        while k <= d {
+            let idx = (k + off) as usize;
+            let mut x = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) {
+                v[idx + 1]
+            } else {
+                v[idx - 1] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && a2[x as usize] == b2[y as usize] {
+                x += 1;
+                y += 1;
+            }
+            v[idx] = x;
+            if x >= n && y >= m {
+                d_found = d as usize;
+                break 'outer;
+            }
+            k += 2;
+        }
+    }
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 1.0;
+    }
+    let lcs = (total - d_found) / 2;
+    2.0 * lcs as f64 / total as f64
+}
+
+#[test]
+fn ratio_works() {
+    let a: Vec<char> = "北京市人民政府".chars().collect();
+    let b: Vec<char> = "北京人民市政府".chars().collect();
+    assert!((ratio(&a, &a) - 1.0).abs() < 1e-9);
+    assert!((ratio(&a, &b) - 12.0 / 14.0).abs() < 1e-9);
+}
+
+/// The files as a map, and the manifest's order of policies and bodies.
+fn seed_import() -> (Imported, toml::Table) {
+    let imported = import_text(SEED, "2021-Q4").expect("the seed imports");
+    let manifest: toml::Table =
+        imported.files[0].1.parse().expect("edition.toml is valid TOML");
+    (imported, manifest)
+}
+
+#[test]
+fn seed_structure() {
+    let (imported, manifest) = seed_import();
+    assert_eq!(imported.files[0].0, "edition.toml");
+    assert_eq!(manifest["title"].as_str(), Some("北京市支持民营企业高质量发展政策汇编"));
+    assert_eq!(manifest["subtitle"].as_str(), Some("2021年四季度"));
+    assert_eq!(manifest["publisher"].as_str(), Some("北京市工商业联合会"));
+    assert_eq!(manifest["published"].as_str(), Some("2022-01"));
+    assert_eq!(manifest["intro"].as_str(), Some("引言.md"));
+    let cats = manifest["category"].as_array().expect("categories");
+    let titles: Vec<&str> = cats.iter().filter_map(|c| c["title"].as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "优化营商环境",
+            "科技创新领域",
+            "商贸服务领域",
+            "医疗卫生领域",
+            "人力社保领域",
+            "文化教育领域",
+            "四季度出台“十四五”规划汇总"
+        ]
+    );
+    let files: std::collections::BTreeMap<&str, &str> =
+        imported.files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let mut policy_titles = Vec::new();
+    for c in cats {
+        for p in c.get("policies").and_then(|p| p.as_array()).into_iter().flatten() {
+            let path = p.as_str().expect("path");
+            let text = files.get(path).unwrap_or_else(|| panic!("{path} written"));
+            let title = text.lines().nth(1).and_then(|l| l.strip_prefix("title: ")).expect("title");
+            policy_titles.push(title.to_string());
+        }
+    }
+    let expected = [
+        "北京市培育和激发市场主体活力持续优化营商环境实施方案",
+        "北京市关于应对疫情防控常态化促进中小企业健康发展若干措施",
+        "北京市城市管理委员会关于宣布部分行政规范性文件失效的决定",
+        "北京市进一步强化节能实施方案",
+        "北京市单用途预付卡管理条例",
+        "北京市贯彻《小微型客车租赁经营服务管理办法》的实施意见",
+        "北京市关于促进数字贸易高质量发展的若干措施",
+        "北京市关于促进“专精特新”中小企业高质量发展的若干措施",
+        "关于支持发展高端仪器装备和传感器产业的若干政策措施",
+        "北京市创新型绿色技术及示范应用项目征集遴选管理细则（试行）",
+        "北京市关于进一步加强稳外资工作的若干措施",
+        "关于北京市专业服务业助力“走出去”发展若干措施",
+        "北京市人民政府关于支持综合保税区高质量发展的实施意见",
+        "北京市医疗保障局北京市人力资源和社会保障局关于调整本市基本医疗保险、工伤保险和生育保险药品报销范围有关问题的通知",
+        "北京市零售药店医疗保障定点管理暂行办法",
+        "北京市人力资源和社会保障局关于在北京自贸试验区内申请劳务派遣经营许可实行告知承诺制的通告",
+        "关于外国人和港澳台人员参加北京市城乡居民养老保险有关经办问题的通知",
+        "北京市人力资源和社会保障局关于为北京自贸区引进毕业生赋权的通知",
+        "关于进一步贯彻落实人力资源服务京津冀区域协同地方标准的通知",
+        "关于做好技能人才薪酬激励相关工作的意见（试行）",
+        "北京市全国婴幼儿照护服务示范城市创建活动实施方案",
+        "北京市广播电视局关于广播电视视频点播业务（乙种）审批实行告知承诺的实施意见",
+        "北京市广播电视局关于广播电视节目制作经营单位设立审批实行告知承诺的实施意见",
+    ];
+    assert_eq!(policy_titles, expected);
+    assert_eq!(imported.report.policies, 23);
+    let last = cats.last().expect("last category");
+    let body = last["body"].as_str().expect("十四五 category has a body");
+    let text = files.get(body).expect("body written");
+    assert!(text.starts_with("《“十四五”时期中关村国家自主创新示范区发展建设规划》\n\n"), "{text}");
+    assert!(text.trim_end().ends_with("《北京市推进“一带一路”高质量发展行动计划（2021-2025年）》"));
+    assert!(last.get("policies").is_none());
+}
+
+#[test]
+fn seed_fidelity() {
+    let (imported, manifest) = seed_import();
+    let files: std::collections::BTreeMap<&str, &str> =
+        imported.files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    // Expected: the seed without cover and 目录, Han characters only.
+    let intro_at = SEED.find("引 言").expect("引言");
+    let toc_at = SEED.find("目 录").expect("目录");
+    let body_at = SEED[toc_at..].match_indices("1.优化营商环境").nth(1).expect("body").0 + toc_at;
+    let mut expected = han(&SEED[intro_at + "引 言".len()..toc_at]);
+    expected.extend(han(&SEED[body_at..]));
+
+    let mut actual = han(files["引言.md"]);
+    for c in manifest["category"].as_array().expect("categories") {
+        actual.extend(han(c["title"].as_str().unwrap_or_default()));
+        for p in c.get("policies").and_then(|p| p.as_array()).into_iter().flatten() {
+            let text = files[p.as_str().expect("path")];
+            let (fm, body) = text[4..].split_once("\n---\n").expect("front matter");
+            let field = |k: &str| {
+                fm.lines()
+                    .skip_while(|l| !l.starts_with(k))
+                    .enumerate()
+                    .take_while(|(i, l)| *i == 0 || l.starts_with("  - "))
+                    .map(|(_, l)| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            actual.extend(han(&field("title:")));
+            actual.extend(han(&field("number:")));
+            actual.extend(han(body));
+            actual.extend(han(&field("issuer:")));
+            if let Some(d) = fm.lines().find_map(|l| l.strip_prefix("date: ")) {
+                // The printed date has 年月日; the front matter keeps it as ISO.
+                if d.len() == 10 {
+                    actual.extend("年月日".chars());
+                }
+            }
+        }
+        if let Some(b) = c.get("body").and_then(|b| b.as_str()) {
+            actual.extend(han(files[b]));
+        }
+    }
+    let r = ratio(&expected, &actual);
+    eprintln!("fidelity ratio {r:.5} ({} vs {} Han characters)", expected.len(), actual.len());
+    eprintln!("report: {:?}", imported.report);
+    assert!(r >= 0.995, "fidelity ratio {r}");
+}

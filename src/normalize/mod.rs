@@ -1,0 +1,179 @@
+//! Text normalisation in a CJK context: punctuation width and spacing.
+//!
+//! Kept apart from any stage so that `import` (repairing extracted PDF text) and
+//! `fmt` (normalising hand-written sources) apply exactly the same rules, which are
+//! the ones DESIGN.md promises: only characters next to CJK text change, so Latin
+//! words, URLs, e-mail addresses, phone numbers and standard numbers survive.
+
+use crate::cjk::is_cjk;
+
+/// Whether `c` stands in a CJK context once full-width punctuation is taken into
+/// account; ASCII punctuation that is itself being widened does not count.
+fn cjk_side(c: Option<char>) -> bool {
+    c.is_some_and(is_cjk)
+}
+
+/// The nearest character before `i` that is not a space, so that a line break turned
+/// into a space does not hide the context of a punctuation mark.
+fn prev_non_space(chars: &[char], i: usize) -> Option<char> {
+    chars[..i].iter().rev().copied().find(|c| *c != ' ')
+}
+
+/// The nearest character after `i` that is not a space.
+fn next_non_space(chars: &[char], i: usize) -> Option<char> {
+    chars.get(i + 1..).and_then(|rest| rest.iter().copied().find(|c| *c != ' '))
+}
+
+/// Widens `, : ; ? ! ( )` to `，：；？！（）` where they touch CJK text.
+///
+/// Parentheses are widened in pairs, so that `(1)完善` and `(2021-2025 年)` get
+/// both halves full-width although one half only touches digits. A colon between
+/// two digits (a time, `10:30`) or inside a URL (`http://`) has no CJK neighbour and
+/// stays as it is; a comma inside a number (`1,000`) likewise.
+pub fn punctuation_width(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = chars.clone();
+    // Pair parentheses first: a pair is widened if any of its four neighbours is CJK.
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '(' | '（' => stack.push(i),
+            ')' | '）' => {
+                if let Some(open) = stack.pop() {
+                    let touches = cjk_side(prev_non_space(&chars, open))
+                        || cjk_side(next_non_space(&chars, open))
+                        || cjk_side(prev_non_space(&chars, i))
+                        || cjk_side(next_non_space(&chars, i))
+                        || chars[open] == '（'
+                        || c == '）';
+                    if touches {
+                        out[open] = '（';
+                        out[i] = '）';
+                    }
+                } else if cjk_side(prev_non_space(&chars, i)) {
+                    out[i] = '）';
+                }
+            }
+            _ => {}
+        }
+    }
+    for open in stack {
+        if cjk_side(next_non_space(&chars, open)) || cjk_side(prev_non_space(&chars, open))
+        {
+            out[open] = '（';
+        }
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        let wide = match c {
+            ',' => '，',
+            ':' => '：',
+            ';' => '；',
+            '?' => '？',
+            '!' => '！',
+            _ => continue,
+        };
+        let prev = prev_non_space(&chars, i);
+        let next = next_non_space(&chars, i);
+        let digit_both = prev.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit());
+        if digit_both {
+            continue;
+        }
+        // A colon after Latin text is part of a URL or a label in Latin: keep it.
+        if c == ':' && prev.is_some_and(|p| p.is_ascii_alphanumeric()) && !cjk_side(next) {
+            continue;
+        }
+        if cjk_side(prev) || cjk_side(next) {
+            out[i] = wide;
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Whether a space between `a` and `b` is a line break or extraction artefact in CJK
+/// text rather than a word separator.
+fn space_is_removable(a: char, b: char) -> bool {
+    let other = |c: char| c.is_ascii_alphanumeric() || is_cjk(c) || "%‰.,:;?!()/-+&".contains(c);
+    (is_cjk(a) && other(b)) || (is_cjk(b) && other(a))
+}
+
+/// Removes spaces between two CJK characters and between CJK and digits or Latin.
+///
+/// Spaces between two non-CJK characters (inside Latin text, between a standard's
+/// letters and its number as in `GB/T 9704-2012`) are kept, collapsed to one.
+pub fn cjk_spacing(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ' ' {
+            let start = i;
+            while i < chars.len() && chars[i] == ' ' {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|k| chars[k]);
+            let after = chars.get(i).copied();
+            match (before, after) {
+                (Some(a), Some(b)) if !space_is_removable(a, b) => out.push(' '),
+                _ => {}
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Both normalisations, in the order that lets each see the other's result:
+/// widening first (it looks past spaces), then spacing (a widened mark is CJK).
+pub fn normalize_text(text: &str) -> String {
+    cjk_spacing(&punctuation_width(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widens_punctuation_next_to_cjk() {
+        assert_eq!(
+            punctuation_width("市城管执法局,委机关各处室,各直属事业单位:"),
+            "市城管执法局，委机关各处室，各直属事业单位："
+        );
+        assert_eq!(punctuation_width("(一)着力打造"), "（一）着力打造");
+        assert_eq!(punctuation_width("(1)完善告知承诺审批制度"), "（1）完善告知承诺审批制度");
+        assert_eq!(punctuation_width("行动计划(2021-2025 年)》"), "行动计划（2021-2025 年）》");
+    }
+
+    #[test]
+    fn keeps_punctuation_outside_cjk() {
+        assert_eq!(punctuation_width("1,000 and 10:30"), "1,000 and 10:30");
+        assert_eq!(punctuation_width("见 http://www.beijing.gov.cn"), "见 http://www.beijing.gov.cn");
+        assert_eq!(punctuation_width("电话(010-89150042)或"), "电话（010-89150042）或");
+    }
+
+    #[test]
+    fn removes_line_break_spaces() {
+        assert_eq!(cjk_spacing("实施 方案"), "实施方案");
+        assert_eq!(cjk_spacing("2021 年 8 月 26 日"), "2021年8月26日");
+        assert_eq!(cjk_spacing("压减申报材料 20%以上"), "压减申报材料20%以上");
+        assert_eq!(cjk_spacing("增加“e 窗通”平台"), "增加“e窗通”平台");
+    }
+
+    #[test]
+    fn keeps_spaces_in_latin_and_numbers() {
+        assert_eq!(cjk_spacing("GB/T 9704-2012 标准"), "GB/T 9704-2012标准");
+        assert_eq!(cjk_spacing("The quick  fox"), "The quick fox");
+        assert_eq!(cjk_spacing("邮箱 rkjtc@wjw.beijing.gov.cn。"), "邮箱rkjtc@wjw.beijing.gov.cn。");
+    }
+
+    #[test]
+    fn combined() {
+        assert_eq!(
+            normalize_text("规 定, 现将外国人和港澳台人员参加"),
+            "规定，现将外国人和港澳台人员参加"
+        );
+    }
+}
