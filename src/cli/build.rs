@@ -16,7 +16,7 @@ use crate::typeset::{self, fonts::Fonts, world::Templates};
 
 /// Builds the editions named in `args` (all under `sources/` if none).
 pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
-    let project = PathBuf::from(".");
+    let project = PathBuf::new();
     let folders = edition_folders(&project, &args.editions)?;
     for path in &args.font_paths {
         if !path.is_dir() {

@@ -214,3 +214,46 @@ fn bom_and_crlf_are_read_with_a_located_warning() {
         std::fs::read(clean_pdf).unwrap()
     );
 }
+
+#[test]
+fn a_template_error_points_into_the_template_and_keeps_the_old_pdf() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    copy_dir(&fixture("basic"), &dir.join("sources/2021-Q4"));
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    let template = std::fs::read_to_string(root().join("templates/edition.typ")).unwrap();
+    std::fs::write(dir.join("templates/edition.typ"), &template).unwrap();
+    let output = huibian_in(dir, &["build", "2021-Q4"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = dir.join("out/2021-Q4/2021-Q4.pdf");
+    let before = std::fs::read(&pdf).unwrap();
+
+    let broken = template.replacen(
+        "#let line-gap = 0.8em",
+        "#let line-gap = 0.8em + no-such-thing",
+        1,
+    );
+    assert_ne!(broken, template);
+    std::fs::write(dir.join("templates/edition.typ"), broken).unwrap();
+    let output = huibian_in(dir, &["build"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("error[typst]: unknown variable: no-such-thing"),
+        "{message}"
+    );
+    assert!(message.contains("templates/edition.typ:"), "{message}");
+    assert!(message.contains("in the template"), "{message}");
+    assert_eq!(std::fs::read(&pdf).unwrap(), before);
+}
+
+#[test]
+fn without_a_templates_folder_the_built_in_template_is_used() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    copy_dir(&fixture("hostile"), &dir.join("sources/h"));
+    let output = huibian_in(dir, &["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("wrote out/h/h.pdf"), "{}", stderr(&output));
+    assert_eq!(Pdf::open(&dir.join("out/h/h.pdf")).page_count(), 4);
+}

@@ -17,9 +17,14 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs `huibian` with `args` in the repository root.
 pub fn huibian(args: &[&str]) -> Output {
+    huibian_in(&root(), args)
+}
+
+/// Runs `huibian` with `args` in `dir` (a project folder of a test's own).
+pub fn huibian_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_huibian"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .output()
         .expect("running huibian")
 }
