@@ -83,9 +83,18 @@ impl Block {
     }
 }
 
-/// Inline content.
+/// Inline content and where it came from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Inline {
+pub struct Inline {
+    /// What it is.
+    pub kind: InlineKind,
+    /// Its source range. Text joined across a soft line break spans both lines.
+    pub span: Span,
+}
+
+/// The kinds of inline content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InlineKind {
     /// Plain text, soft line breaks already resolved (none between CJK characters).
     Text(String),
     /// `**bold**`.
@@ -116,11 +125,13 @@ pub fn plain_text(inlines: &[Inline]) -> String {
 
 fn push_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
-        match inline {
-            Inline::Text(text) | Inline::Code(text) => out.push_str(text),
-            Inline::Strong(c) | Inline::Emph(c) | Inline::Strike(c) => push_plain(c, out),
-            Inline::Link { content, .. } => push_plain(content, out),
-            Inline::Break => out.push('\n'),
+        match &inline.kind {
+            InlineKind::Text(text) | InlineKind::Code(text) => out.push_str(text),
+            InlineKind::Strong(c) | InlineKind::Emph(c) | InlineKind::Strike(c) => {
+                push_plain(c, out)
+            }
+            InlineKind::Link { content, .. } => push_plain(content, out),
+            InlineKind::Break => out.push('\n'),
         }
     }
 }

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-pub use self::ir::{Block, Doc, Inline, plain_text};
+pub use self::ir::{Block, Doc, Inline, InlineKind, plain_text};
 use crate::cjk::is_cjk;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{SourceId, Sources, Span};
@@ -160,33 +160,42 @@ impl<'a> Builder<'a> {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
-            Event::Text(text) => self.text(&text),
+            Event::Text(text) => self.text(&text, range),
             Event::Code(code) => {
-                self.top().inlines.push(Inline::Code(code.into_string()))
+                let span = self.span(range);
+                self.top()
+                    .inlines
+                    .push(Inline { kind: InlineKind::Code(code.into_string()), span })
             }
-            Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
-            Event::Html(html) | Event::InlineHtml(html) => self.text(&html),
-            Event::FootnoteReference(name) => self.text(&format!("[^{name}]")),
+            Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math, range),
+            Event::Html(html) | Event::InlineHtml(html) => self.text(&html, range),
+            Event::FootnoteReference(name) => self.text(&format!("[^{name}]"), range),
             Event::SoftBreak => {
-                let joiner = soft_break(self.body, range);
-                self.text(joiner);
+                let joiner = soft_break(self.body, range.clone());
+                self.text(joiner, range);
             }
-            Event::HardBreak => self.top().inlines.push(Inline::Break),
+            Event::HardBreak => {
+                let span = self.span(range);
+                self.top().inlines.push(Inline { kind: InlineKind::Break, span })
+            }
             Event::Rule => {
                 let span = self.span(range);
                 self.flush_inlines();
                 self.top().blocks.push(Block::Rule { span });
             }
-            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
+            Event::TaskListMarker(done) => {
+                self.text(if done { "[x] " } else { "[ ] " }, range)
+            }
         }
     }
 
-    fn text(&mut self, text: &str) {
+    fn text(&mut self, text: &str, range: Range<usize>) {
+        let span = self.span(range);
         let top = self.top();
         if matches!(top.kind, Kind::Code) {
             top.text.push_str(text);
         } else {
-            top.inlines.push(Inline::Text(text.to_string()));
+            top.inlines.push(Inline { kind: InlineKind::Text(text.to_string()), span });
         }
     }
 
@@ -229,7 +238,9 @@ impl<'a> Builder<'a> {
             Kind::Para => {
                 let mut content = resolve_breaks(frame.inlines);
                 // Raw HTML blocks arrive with their closing newline.
-                if let Some(Inline::Text(last)) = content.last_mut() {
+                if let Some(Inline { kind: InlineKind::Text(last), .. }) =
+                    content.last_mut()
+                {
                     last.truncate(last.trim_end_matches('\n').len());
                 }
                 if matches!(
@@ -286,24 +297,31 @@ impl<'a> Builder<'a> {
                 parent.rows.push(vec![resolve_breaks(frame.inlines)]);
             }
             Kind::Strong => {
-                parent.inlines.push(Inline::Strong(resolve_breaks(frame.inlines)))
+                let kind = InlineKind::Strong(resolve_breaks(frame.inlines));
+                parent.inlines.push(Inline { kind, span });
             }
             Kind::Emph => {
-                parent.inlines.push(Inline::Emph(resolve_breaks(frame.inlines)))
+                let kind = InlineKind::Emph(resolve_breaks(frame.inlines));
+                parent.inlines.push(Inline { kind, span });
             }
             Kind::Strike => {
-                parent.inlines.push(Inline::Strike(resolve_breaks(frame.inlines)))
+                let kind = InlineKind::Strike(resolve_breaks(frame.inlines));
+                parent.inlines.push(Inline { kind, span });
             }
-            Kind::Link(dest) => parent
-                .inlines
-                .push(Inline::Link { dest, content: resolve_breaks(frame.inlines) }),
+            Kind::Link(dest) => {
+                let kind =
+                    InlineKind::Link { dest, content: resolve_breaks(frame.inlines) };
+                parent.inlines.push(Inline { kind, span });
+            }
             Kind::Transparent => {
                 parent.inlines.extend(frame.inlines);
                 parent.blocks.extend(frame.blocks);
                 parent.items.extend(frame.items);
                 parent.rows.extend(frame.rows);
                 if !frame.text.is_empty() {
-                    parent.inlines.push(Inline::Text(frame.text));
+                    parent
+                        .inlines
+                        .push(Inline { kind: InlineKind::Text(frame.text), span });
                 }
             }
         }
@@ -359,10 +377,15 @@ fn soft_break(body: &str, range: Range<usize>) -> &'static str {
 fn resolve_breaks(inlines: Vec<Inline>) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
     for inline in inlines {
-        match (out.last_mut(), inline) {
-            (Some(Inline::Text(prev)), Inline::Text(text)) => prev.push_str(&text),
-            (_, Inline::Text(text)) if text.is_empty() => {}
-            (_, inline) => out.push(inline),
+        if let (Some(prev), InlineKind::Text(text)) = (out.last_mut(), &inline.kind)
+            && let InlineKind::Text(prev_text) = &mut prev.kind
+        {
+            prev_text.push_str(text);
+            prev.span.range.end = prev.span.range.end.max(inline.span.range.end);
+            continue;
+        }
+        if !matches!(&inline.kind, InlineKind::Text(text) if text.is_empty()) {
+            out.push(inline);
         }
     }
     out

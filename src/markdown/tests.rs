@@ -95,3 +95,13 @@ fn deep_nesting_is_flattened_with_a_warning() {
     assert!(depth(&doc.blocks) <= MAX_DEPTH);
     assert!(format!("{doc:?}").contains("深"));
 }
+
+#[test]
+fn inline_spans_cover_their_source_text() {
+    let text = "正文**粗体**和\n续行`代码`。\n";
+    let (doc, _) = parse_str(text);
+    let Block::Para { content, .. } = &doc.blocks[0] else { panic!("{doc:?}") };
+    let slices: Vec<&str> = content.iter().map(|i| &text[i.span.range.clone()]).collect();
+    assert_eq!(slices, ["正文", "**粗体**", "和\n续行", "`代码`", "。"]);
+    assert!(matches!(&content[2].kind, InlineKind::Text(t) if t == "和续行"));
+}

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::fonts::FontPlan;
 use crate::book::{Book, Policy, Text};
-use crate::markdown::{Block, Doc, Inline};
+use crate::markdown::{Block, Doc, Inline, InlineKind};
 
 /// Serialises the book and the font plan to the JSON the template reads.
 pub fn book_json(book: &Book, fonts: &FontPlan) -> Vec<u8> {
@@ -176,21 +176,25 @@ fn block_view(block: &Block) -> BlockView<'_> {
 fn inlines(content: &[Inline]) -> Vec<InlineView<'_>> {
     let mut out = Vec::with_capacity(content.len());
     for inline in content {
-        out.push(match inline {
-            Inline::Text(text) => InlineView::Text(text),
-            Inline::Strong(c) => InlineView::Node(NodeView::Strong { text: inlines(c) }),
-            Inline::Emph(c) => InlineView::Node(NodeView::Emph { text: inlines(c) }),
-            Inline::Strike(c) => InlineView::Node(NodeView::Strike { text: inlines(c) }),
-            Inline::Code(text) => InlineView::Node(NodeView::Code { text }),
-            Inline::Link { dest, content } if is_web_link(dest) => {
+        out.push(match &inline.kind {
+            InlineKind::Text(text) => InlineView::Text(text),
+            InlineKind::Strong(c) => {
+                InlineView::Node(NodeView::Strong { text: inlines(c) })
+            }
+            InlineKind::Emph(c) => InlineView::Node(NodeView::Emph { text: inlines(c) }),
+            InlineKind::Strike(c) => {
+                InlineView::Node(NodeView::Strike { text: inlines(c) })
+            }
+            InlineKind::Code(text) => InlineView::Node(NodeView::Code { text }),
+            InlineKind::Link { dest, content } if is_web_link(dest) => {
                 InlineView::Node(NodeView::Link { dest, text: inlines(content) })
             }
             // Other destinations (relative paths, `javascript:`) print as their text.
-            Inline::Link { content, .. } => {
+            InlineKind::Link { content, .. } => {
                 out.extend(inlines(content));
                 continue;
             }
-            Inline::Break => InlineView::Node(NodeView::Break),
+            InlineKind::Break => InlineView::Node(NodeView::Break),
         });
     }
     out

@@ -24,7 +24,7 @@ use self::fonts::{Fonts, INSTALL_HINT};
 use self::world::{HuibianWorld, Templates};
 use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::markdown::{Block, Inline};
+use crate::markdown::{Block, Inline, InlineKind};
 use crate::source::{SourceId, Sources, Span};
 
 /// A typeset book.
@@ -68,7 +68,7 @@ pub fn typeset(
             .with_hint(INSTALL_HINT),
         );
     }
-    check_coverage(book, fonts, diags);
+    check_coverage(book, fonts, sources, diags);
 
     let date = book.meta.published.or(book.meta.period.map(|p| p.1));
     let today = date
@@ -158,14 +158,30 @@ fn convert(
 
 /// Warns about characters no installed font can draw, once each, at the first block
 /// that uses them, instead of letting them print as empty boxes.
-fn check_coverage(book: &Book, fonts: &Fonts, diags: &mut Diagnostics) {
+fn check_coverage(
+    book: &Book,
+    fonts: &Fonts,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) {
     let mut missing: BTreeMap<char, Option<Span>> = BTreeMap::new();
     let mut seen = std::collections::HashSet::new();
     let mut visit = |text: &str, span: Option<&Span>| {
         for c in text.chars() {
             if !c.is_whitespace() && !c.is_control() && seen.insert(c) && !fonts.covers(c)
             {
-                missing.insert(c, span.cloned());
+                // Narrow the span to the character itself when the source shows it.
+                let exact = span.map(|span| {
+                    let source = &sources.get(span.source).text;
+                    match source.get(span.range.clone()).and_then(|t| t.find(c)) {
+                        Some(at) => {
+                            let start = span.range.start + at;
+                            Span::new(span.source, start..start + c.len_utf8())
+                        }
+                        None => span.clone(),
+                    }
+                });
+                missing.insert(c, exact);
             }
         }
     };
@@ -198,15 +214,15 @@ fn check_coverage(book: &Book, fonts: &Fonts, diags: &mut Diagnostics) {
 fn walk_blocks(blocks: &[Block], visit: &mut impl FnMut(&str, Option<&Span>)) {
     for block in blocks {
         match block {
-            Block::Heading { content, span, .. } | Block::Para { content, span } => {
-                walk_inlines(content, span, visit)
+            Block::Heading { content, .. } | Block::Para { content, .. } => {
+                walk_inlines(content, visit)
             }
             Block::List { items, .. } => {
                 items.iter().for_each(|item| walk_blocks(item, visit))
             }
             Block::Quote { blocks, .. } => walk_blocks(blocks, visit),
-            Block::Table { rows, span, .. } => {
-                rows.iter().flatten().for_each(|cell| walk_inlines(cell, span, visit))
+            Block::Table { rows, .. } => {
+                rows.iter().flatten().for_each(|cell| walk_inlines(cell, visit))
             }
             Block::Code { text, span } => visit(text, Some(span)),
             Block::Rule { .. } => {}
@@ -214,19 +230,17 @@ fn walk_blocks(blocks: &[Block], visit: &mut impl FnMut(&str, Option<&Span>)) {
     }
 }
 
-fn walk_inlines(
-    inlines: &[Inline],
-    span: &Span,
-    visit: &mut impl FnMut(&str, Option<&Span>),
-) {
+fn walk_inlines(inlines: &[Inline], visit: &mut impl FnMut(&str, Option<&Span>)) {
     for inline in inlines {
-        match inline {
-            Inline::Text(text) | Inline::Code(text) => visit(text, Some(span)),
-            Inline::Strong(c)
-            | Inline::Emph(c)
-            | Inline::Strike(c)
-            | Inline::Link { content: c, .. } => walk_inlines(c, span, visit),
-            Inline::Break => {}
+        match &inline.kind {
+            InlineKind::Text(text) | InlineKind::Code(text) => {
+                visit(text, Some(&inline.span))
+            }
+            InlineKind::Strong(c)
+            | InlineKind::Emph(c)
+            | InlineKind::Strike(c)
+            | InlineKind::Link { content: c, .. } => walk_inlines(c, visit),
+            InlineKind::Break => {}
         }
     }
 }

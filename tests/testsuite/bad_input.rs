@@ -257,3 +257,22 @@ fn without_a_templates_folder_the_built_in_template_is_used() {
     assert!(stderr(&output).contains("wrote out/h/h.pdf"), "{}", stderr(&output));
     assert_eq!(Pdf::open(&dir.join("out/h/h.pdf")).page_count(), 4);
 }
+
+#[test]
+fn a_character_no_font_has_is_reported_where_it_is_written() {
+    let work = tempfile::tempdir().unwrap();
+    let ed = work.path().join("ed");
+    copy_dir(&fixture("basic"), &ed);
+    // A supplementary private-use character: no installed font draws it.
+    edit(&ed, POLICY, "按照《国务院", "按照\u{F0000}《国务院");
+    let output =
+        huibian(&["build", path_str(&ed), "--out", path_str(&work.path().join("out"))]);
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    assert!(
+        message.contains("warning[glyph]: no installed font has the character"),
+        "{message}"
+    );
+    assert!(message.contains("U+F0000"), "{message}");
+    assert!(message.contains("规范性文件失效.md:9:3"), "{message}");
+}
