@@ -13,7 +13,13 @@ use clap::{Parser, Subcommand};
 /// `edition.toml` and one Markdown file per policy. Give an edition by its id
 /// (`2021-Q4`) or by the path to its folder.
 #[derive(Debug, Parser)]
-#[command(name = "huibian", version, propagate_version = true)]
+#[command(
+    name = "huibian",
+    version,
+    propagate_version = true,
+    after_help = "Exit status: 0 success; 1 the sources have errors (each printed with \
+                  file:line:column); 2 a usage or I/O error."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
