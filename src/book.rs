@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::{Edition, EditionMeta, PolicyMeta, TextFile};
-use crate::markdown::{self, Doc};
+use crate::markdown::{self, Block, Doc};
 use crate::source::{SourceId, Sources, Span};
 
 /// The whole book, ready to render.
@@ -67,6 +67,24 @@ pub struct Policy {
     pub source: SourceId,
     /// Path relative to the edition folder.
     pub path: String,
+}
+
+impl Policy {
+    /// The policy's first-level sections (`## 一、…`) with their ids, `<policy>-s1`,
+    /// `-s2`, …: the anchors the PDF bookmarks, the TOC and HTML share.
+    pub fn sections(&self) -> Vec<(String, &Block)> {
+        sections(&self.doc, &self.id)
+    }
+}
+
+/// First-level headings of a document and their ids under `owner`.
+pub fn sections<'a>(doc: &'a Doc, owner: &str) -> Vec<(String, &'a Block)> {
+    doc.blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Heading { level: 1, .. }))
+        .enumerate()
+        .map(|(i, block)| (format!("{owner}-s{}", i + 1), block))
+        .collect()
 }
 
 impl Book {

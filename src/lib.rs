@@ -6,7 +6,8 @@
 //! 2. [`markdown`] PARSE: each body → [`markdown::Doc`], blocks with source spans;
 //! 3. [`book`] ASSEMBLE: numbered categories, policy ids → [`book::Book`];
 //! 4. [`typeset`] PDF: the book as data + `templates/edition.typ` → Typst → PDF bytes;
-//! 5. [`output`] writes the results atomically under `out/<ID>/`.
+//! 5. [`toc`] TOC: the pages the layout gave each heading → `toc.json`;
+//! 6. [`output`] writes the results atomically under `out/<ID>/`.
 //!
 //! Findings about the sources flow as [`diag::Diagnostic`] values into one sink and
 //! point at `file:line:column` through [`source::Sources`]. [`cli`] wires the stages
@@ -21,5 +22,7 @@ pub mod diag;
 pub mod edition;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod source;
+pub mod toc;
 pub mod typeset;

@@ -7,12 +7,10 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 use super::{BuildArgs, Outcome};
-use crate::book;
-use crate::diag::{self, Diagnostics};
-use crate::edition::{self, Edition};
-use crate::output::write_atomic;
-use crate::source::Sources;
-use crate::typeset::{self, fonts::Fonts, world::Templates};
+use crate::diag;
+use crate::edition;
+use crate::pipeline;
+use crate::typeset::{fonts::Fonts, world::Templates};
 
 /// Builds the editions named in `args` (all under `sources/` if none).
 pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
@@ -71,39 +69,24 @@ fn build_one(
     fonts: &Arc<Fonts>,
     templates: &Templates,
 ) -> anyhow::Result<Outcome> {
-    let started = Instant::now();
-    let mut sources = Sources::new();
-    let mut diags = Diagnostics::default();
-    let typeset = match Edition::load(folder, &mut sources, &mut diags)? {
-        Some(edition) => {
-            let book = book::assemble(&edition, &sources, &mut diags);
-            if diags.has_errors() {
-                None
-            } else {
-                typeset::typeset(&book, fonts, templates, &mut sources, &mut diags)?
-                    .map(|t| (edition.id, t))
-            }
-        }
-        None => None,
-    };
-    diag::emit_human(&sources, &diags.take());
-    let Some((id, typeset)) = typeset else {
+    let mut report = pipeline::build_edition(folder, out_root, fonts, templates)?;
+    diag::emit_human(&report.sources, &report.diagnostics.take());
+    let Some(built) = report.built else {
         eprintln!(
             "error: {} was not built; the previous outputs are unchanged",
             folder.display()
         );
         return Ok(Outcome::SourceErrors);
     };
-    let pdf_path = out_root.join(&id).join(format!("{id}.pdf"));
-    write_atomic(&pdf_path, &typeset.pdf)?;
     eprintln!(
-        "wrote {} ({} pages, {} KiB) in {:.2} s (typst layout {:.2} s, pdf export {:.2} s)",
-        pdf_path.display(),
-        typeset.pages,
-        typeset.pdf.len() / 1024,
-        started.elapsed().as_secs_f64(),
-        typeset.compile_time.as_secs_f64(),
-        typeset.export_time.as_secs_f64(),
+        "wrote {} ({} pages, {} KiB) and {} in {:.2} s (typst layout {:.2} s, pdf export {:.2} s)",
+        built.pdf_path.display(),
+        built.toc.pages,
+        built.pdf_bytes / 1024,
+        built.toc_path.display(),
+        built.total.as_secs_f64(),
+        built.compile.as_secs_f64(),
+        built.export.as_secs_f64(),
     );
     Ok(Outcome::Success)
 }

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::fonts::FontPlan;
-use crate::book::{Book, Policy, Text};
+use crate::book::{self, Book, Policy, Text};
 use crate::markdown::{Block, Doc, Inline, InlineKind};
 
 /// Serialises the book and the font plan to the JSON the template reads.
@@ -125,21 +125,18 @@ fn policy_view(policy: &Policy) -> PolicyView<'_> {
     }
 }
 
-/// Top-level blocks; first-level headings get ids `<owner>-s1`, `-s2`, … so they can
-/// be labelled (bookmarks, later the TOC and HTML anchors).
+/// Top-level blocks; first-level headings carry the ids [`book::sections`] gives them
+/// so they can be labelled (bookmarks, the TOC, HTML anchors).
 fn blocks<'a>(doc: &'a Doc, owner: Option<&str>) -> Vec<BlockView<'a>> {
-    let mut section = 0;
+    let mut ids = owner.map(|o| book::sections(doc, o)).unwrap_or_default().into_iter();
     doc.blocks
         .iter()
         .map(|block| match block {
-            Block::Heading { level: 1, content, .. } => {
-                section += 1;
-                BlockView::Heading {
-                    level: 1,
-                    id: owner.map(|o| format!("{o}-s{section}")),
-                    text: inlines(content),
-                }
-            }
+            Block::Heading { level: 1, content, .. } => BlockView::Heading {
+                level: 1,
+                id: ids.next().map(|(id, _)| id),
+                text: inlines(content),
+            },
             other => block_view(other),
         })
         .collect()

@@ -8,6 +8,7 @@
 
 pub mod data;
 pub mod fonts;
+pub mod query;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,8 @@ pub struct Typeset {
     pub compile_time: Duration,
     /// Time spent exporting the PDF.
     pub export_time: Duration,
+    /// Where each labelled heading landed.
+    pub page_map: query::PageMap,
 }
 
 /// Typesets the book. Returns `None` when it cannot be (the reasons are in `diags`).
@@ -122,6 +125,7 @@ pub fn typeset(
         pages: document.pages().len(),
         compile_time,
         export_time: started.elapsed(),
+        page_map: query::page_map(&document),
     }))
 }
 

@@ -1,0 +1,164 @@
+//! Stage 6, TOC: [`Book`] + [`PageMap`] → [`Toc`], the regenerated table of contents
+//! and the source of truth for page references (`toc.json`).
+//!
+//! One entry per category, policy and first-level section, each with the physical
+//! page the laid-out PDF put it on and the number printed there. Nothing here is typed
+//! by an editor or guessed: a heading the PDF lacks is an error, not a blank.
+
+use serde::{Deserialize, Serialize};
+
+use crate::book::Book;
+use crate::cjk::is_cjk;
+use crate::markdown::{Block, plain_text};
+use crate::typeset::query::PageMap;
+
+/// The table of contents as `toc.json` holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Toc {
+    /// Edition id.
+    pub edition: String,
+    /// Book title.
+    pub title: String,
+    /// The PDF's file name, beside `toc.json`.
+    pub pdf: String,
+    /// Number of pages in the PDF.
+    pub pages: u32,
+    /// Entries in book order.
+    pub entries: Vec<TocEntry>,
+}
+
+/// One line of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    /// 1 category, 2 policy, 3 section.
+    pub level: u8,
+    /// What the entry is.
+    pub kind: EntryKind,
+    /// The category number (categories only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Title as printed (categories without their number).
+    pub title: String,
+    /// Physical page in the PDF, 1-based.
+    pub page: u32,
+    /// The number printed on that page.
+    pub page_label: String,
+    /// Anchor id, shared by the PDF, HTML and diffs.
+    pub id: String,
+    /// Source file, relative to the edition folder (policies only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The kinds of TOC entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    /// A numbered category.
+    Category,
+    /// A policy document.
+    Policy,
+    /// A policy's first-level section.
+    Section,
+}
+
+/// Builds the TOC. `Err` lists the ids the laid-out document does not contain (a
+/// template that drops a label), so a wrong page is never written.
+pub fn build(book: &Book, map: &PageMap) -> Result<Toc, Vec<String>> {
+    let mut entries = Vec::new();
+    let mut missing = Vec::new();
+    let mut push =
+        |level, kind, number, title: String, id: &str, source: Option<String>| match map
+            .get(id)
+        {
+            Some(anchor) => entries.push(TocEntry {
+                level,
+                kind,
+                number,
+                title,
+                page: anchor.page,
+                page_label: anchor.label.clone(),
+                id: id.to_string(),
+                source,
+            }),
+            None => missing.push(id.to_string()),
+        };
+    for category in &book.categories {
+        let number = Some(category.number.to_string());
+        push(1, EntryKind::Category, number, category.title.clone(), &category.id, None);
+        for policy in &category.policies {
+            let source = Some(policy.path.clone());
+            push(
+                2,
+                EntryKind::Policy,
+                None,
+                policy.meta.title.clone(),
+                &policy.id,
+                source,
+            );
+            for (id, block) in policy.sections() {
+                if let Block::Heading { content, .. } = block {
+                    push(3, EntryKind::Section, None, plain_text(content), &id, None);
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    Ok(Toc {
+        edition: book.id.clone(),
+        title: book.meta.title.clone(),
+        pdf: format!("{}.pdf", book.id),
+        pages: map.pages,
+        entries,
+    })
+}
+
+impl Toc {
+    /// The TOC as `toc.json` (pretty, with a final newline).
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        json.push('\n');
+        json
+    }
+
+    /// The TOC as a terminal would print a book's 目录: titles, dot leaders, page
+    /// labels, aligned for CJK text (two columns a character). `depth` limits levels.
+    pub fn to_text(&self, depth: u8) -> String {
+        const WIDTH: usize = 78;
+        let mut out = String::new();
+        for entry in self.entries.iter().filter(|e| e.level <= depth) {
+            let indent = "  ".repeat(usize::from(entry.level - 1));
+            let title = display_title(entry);
+            let used = indent.len() + columns(&title) + entry.page_label.len() + 2;
+            let dots = ".".repeat(WIDTH.saturating_sub(used).max(3));
+            out.push_str(&format!("{indent}{title} {dots} {}\n", entry.page_label));
+        }
+        out
+    }
+
+    /// The TOC as a nested Markdown list with page labels.
+    pub fn to_markdown(&self, depth: u8) -> String {
+        let mut out = format!("# {}\n\n", self.title);
+        for entry in self.entries.iter().filter(|e| e.level <= depth) {
+            let indent = "  ".repeat(usize::from(entry.level - 1));
+            let title = display_title(entry);
+            let title = if entry.level == 1 { format!("**{title}**") } else { title };
+            out.push_str(&format!("{indent}- {title} …… {}\n", entry.page_label));
+        }
+        out
+    }
+}
+
+fn display_title(entry: &TocEntry) -> String {
+    match &entry.number {
+        Some(number) => format!("{number}.{}", entry.title),
+        None => entry.title.clone(),
+    }
+}
+
+/// Terminal columns: CJK characters take two.
+fn columns(text: &str) -> usize {
+    text.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
+}

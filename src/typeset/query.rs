@@ -1,0 +1,71 @@
+//! Where things landed: the compiled document → [`PageMap`].
+//!
+//! Every page number the book prints about itself (the 目录, `toc.json`, the HTML's
+//! links to the PDF) comes from here, read off the laid-out document, never guessed.
+//! The template labels each category, policy and first-level section heading with
+//! its id; this module finds each label's physical page and the page's printed label
+//! (roman in the front matter, arabic in the body, from the page's own numbering).
+
+use typst::introspection::Introspector;
+use typst::model::{HeadingElem, Numbering};
+use typst_layout::PagedDocument;
+
+/// One labelled heading and the page it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageAnchor {
+    /// The heading's id (category `c1`, a policy id, a section `<policy>-s1`).
+    pub id: String,
+    /// Physical page, 1-based.
+    pub page: u32,
+    /// The number printed on that page (`1`, `iv`), empty if the page has none.
+    pub label: String,
+}
+
+/// The page of every labelled heading, in document order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageMap {
+    /// Number of pages in the document.
+    pub pages: u32,
+    /// The anchors in document order.
+    pub anchors: Vec<PageAnchor>,
+}
+
+impl PageMap {
+    /// The anchor of an id.
+    pub fn get(&self, id: &str) -> Option<&PageAnchor> {
+        self.anchors.iter().find(|a| a.id == id)
+    }
+}
+
+/// Reads the pages of all labelled headings off a compiled document.
+pub fn page_map(document: &PagedDocument) -> PageMap {
+    let introspector = document.introspector();
+    let mut anchors = Vec::new();
+    for content in introspector.query_labelled() {
+        if !content.is::<HeadingElem>() {
+            continue;
+        }
+        let (Some(label), Some(location)) = (content.label(), content.location()) else {
+            continue;
+        };
+        let Some(page) = introspector.page(location) else { continue };
+        let page = page.get();
+        anchors.push(PageAnchor {
+            id: label.resolve().to_string(),
+            page: u32::try_from(page).unwrap_or(u32::MAX),
+            label: page_label(document, page),
+        });
+    }
+    PageMap { pages: u32::try_from(document.pages().len()).unwrap_or(u32::MAX), anchors }
+}
+
+/// The printed label of a physical page, from the numbering pattern in force there.
+fn page_label(document: &PagedDocument, page: usize) -> String {
+    let Some(page) = document.pages().get(page - 1) else { return String::new() };
+    match &page.numbering {
+        Some(Numbering::Pattern(pattern)) => {
+            pattern.apply(None, &[page.number]).map(|l| l.to_string()).unwrap_or_default()
+        }
+        _ => String::new(),
+    }
+}
