@@ -6,11 +6,11 @@
 //! a stable id (its front matter `id`, else its file path) that names its anchor in
 //! the PDF and, later, in HTML and diffs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::{Edition, EditionMeta, PolicyMeta, TextFile};
-use crate::markdown::{self, Block, Doc};
+use crate::markdown::{self, Block, Doc, InlineKind};
 use crate::source::{SourceId, Sources, Span};
 
 /// The whole book, ready to render.
@@ -136,11 +136,59 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
             policies,
         });
     }
-    Book {
+    let book = Book {
         id: edition.id.clone(),
         meta: edition.meta.clone(),
         intro: edition.intro.as_ref().map(|file| text(file, diags)),
         categories,
+    };
+    check_references(&book, diags);
+    book
+}
+
+/// The destination id of a cross-reference link (`[…](#id)`), if it is one.
+pub fn reference_target(dest: &str) -> Option<&str> {
+    dest.strip_prefix('#').filter(|id| !id.is_empty())
+}
+
+/// Every id a cross-reference may name: categories, policies, their sections.
+pub fn anchor_ids(book: &Book) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for category in &book.categories {
+        ids.insert(category.id.clone());
+        for policy in &category.policies {
+            ids.insert(policy.id.clone());
+            ids.extend(policy.sections().into_iter().map(|(id, _)| id));
+        }
+    }
+    ids
+}
+
+/// A cross-reference to an id the book does not have is an error at the link.
+fn check_references(book: &Book, diags: &mut Diagnostics) {
+    let ids = anchor_ids(book);
+    let texts =
+        book.intro.iter().chain(book.categories.iter().filter_map(|c| c.body.as_ref()));
+    let docs = texts.map(|t| &t.doc).chain(book.policies().map(|p| &p.doc));
+    for doc in docs {
+        markdown::walk_inlines(&doc.blocks, &mut |inline| {
+            if let InlineKind::Link { dest, .. } = &inline.kind
+                && let Some(id) = reference_target(dest)
+                && !ids.contains(id)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-reference",
+                        format!("no policy or section has the id `{id}`"),
+                    )
+                    .with_span(inline.span.clone())
+                    .with_label("cross-reference to an unknown id")
+                    .with_hint(
+                        "`huibian toc <ED> --format json --depth 3` lists every id",
+                    ),
+                );
+            }
+        });
     }
 }
 

@@ -189,3 +189,54 @@ fn to_codespan(diagnostic: &Diagnostic) -> CsDiagnostic<SourceId> {
         .with_labels(labels)
         .with_notes(diagnostic.hints.iter().map(|h| format!("hint: {h}")).collect())
 }
+
+/// One finding as JSON: the same fields [`emit_human`] prints, with the location as
+/// numbers so tools need not parse `file:line:col`.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic {
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// Stable code.
+    pub code: &'static str,
+    /// The message.
+    pub message: String,
+    /// File path, if located.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line of the start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column (in characters) of the start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// Text under the caret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Hints.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
+}
+
+/// Findings as JSON-ready values.
+pub fn to_json(sources: &Sources, diagnostics: &[Diagnostic]) -> Vec<JsonDiagnostic> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let located = d.span.as_ref().map(|span| {
+                let file = sources.get(span.source);
+                let (line, column) = file.line_col(span.range.start);
+                (file.path.display().to_string(), line, column)
+            });
+            JsonDiagnostic {
+                severity: d.severity,
+                code: d.code,
+                message: d.message.clone(),
+                file: located.as_ref().map(|l| l.0.clone()),
+                line: located.as_ref().map(|l| l.1),
+                column: located.as_ref().map(|l| l.2),
+                label: d.label.clone(),
+                hints: d.hints.clone(),
+            }
+        })
+        .collect()
+}

@@ -16,21 +16,9 @@ use crate::typeset::{fonts::Fonts, world::Templates};
 pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let project = PathBuf::new();
     let folders = edition_folders(&project, &args.editions)?;
-    for path in &args.font_paths {
-        if !path.is_dir() {
-            bail!("--font-path {}: no such folder", path.display());
-        }
-    }
     let started = Instant::now();
-    let mut font_folders = vec![project.join("fonts")];
-    font_folders.extend(args.font_paths.iter().cloned());
-    let fonts = Arc::new(if args.ignore_system_fonts {
-        Fonts::without_system(&font_folders)
-    } else {
-        Fonts::discover(&font_folders)
-    });
+    let (fonts, templates) = setup(&project, &args.font_paths, args.ignore_system_fonts)?;
     let font_time = started.elapsed();
-    let templates = Templates::locate(&project)?;
 
     let mut outcome = Outcome::Success;
     for folder in &folders {
@@ -49,7 +37,32 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-fn edition_folders(project: &Path, names: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+/// The fonts and templates every build in this run uses.
+pub(crate) fn setup(
+    project: &Path,
+    font_paths: &[PathBuf],
+    ignore_system_fonts: bool,
+) -> anyhow::Result<(Arc<Fonts>, Templates)> {
+    for path in font_paths {
+        if !path.is_dir() {
+            bail!("--font-path {}: no such folder", path.display());
+        }
+    }
+    let mut font_folders = vec![project.join("fonts")];
+    font_folders.extend(font_paths.iter().cloned());
+    let fonts = Arc::new(if ignore_system_fonts {
+        Fonts::without_system(&font_folders)
+    } else {
+        Fonts::discover(&font_folders)
+    });
+    Ok((fonts, Templates::locate(project)?))
+}
+
+/// The edition folders a command names, or every edition under `sources/`.
+pub(crate) fn edition_folders(
+    project: &Path,
+    names: &[String],
+) -> anyhow::Result<Vec<PathBuf>> {
     let sources_dir = project.join("sources");
     if names.is_empty() {
         let found = edition::discover(&sources_dir).with_context(|| {
@@ -63,7 +76,7 @@ fn edition_folders(project: &Path, names: &[String]) -> anyhow::Result<Vec<PathB
     names.iter().map(|name| edition::resolve(name, &sources_dir)).collect()
 }
 
-fn build_one(
+pub(crate) fn build_one(
     folder: &Path,
     out_root: &Path,
     fonts: &Arc<Fonts>,

@@ -2,6 +2,9 @@
 //! subcommand. `main.rs` parses, calls [`run`], and maps the [`Outcome`] to an exit code.
 
 mod build;
+mod check;
+mod import;
+mod toc;
 
 use std::path::PathBuf;
 
@@ -34,6 +37,102 @@ pub enum Command {
     /// With no edition given, builds every edition under `sources/`. Outputs are
     /// written atomically: a failed build leaves the previous files untouched.
     Build(BuildArgs),
+
+    /// Report what is wrong in editions' sources, with file:line:column.
+    ///
+    /// With `--pdf`, also read the built PDF back (independently of the layout engine)
+    /// and verify it against toc.json: page count, bookmarks, page labels, and the page
+    /// numbers printed in the 目录. Exits 1 if anything is wrong.
+    Check(CheckArgs),
+
+    /// Import an older edition from its PDF, or from the text extracted from it.
+    ///
+    /// Reads the book's own 目录 for its structure, splits the text at the titles it
+    /// lists, repairs what extraction broke (line-break spaces, inline page numbers,
+    /// ASCII punctuation, paragraphs, headings) and writes `sources/<ID>/`. Prints what
+    /// it repaired and the places to proofread.
+    Import(ImportArgs),
+
+    /// Print the regenerated table of contents, with page numbers from the real layout.
+    ///
+    /// Builds the edition first when its PDF is missing or older than its sources.
+    Toc(TocArgs),
+}
+
+/// Arguments of `huibian check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Editions to check: ids under `sources/` or paths; all under `sources/` if none.
+    #[arg(value_name = "ED")]
+    pub editions: Vec<String>,
+
+    /// Output format of the findings.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+
+    /// Also verify the built PDF (out/<ID>/<ID>.pdf) against its toc.json.
+    #[arg(long)]
+    pub pdf: bool,
+
+    /// Folder holding the built editions (for `--pdf`).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+}
+
+/// How `check` prints findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Like a compiler: location, source line, caret, hints.
+    Text,
+    /// One JSON document with every finding.
+    Json,
+}
+
+/// Arguments of `huibian import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The edition's text as extracted from its PDF (`.txt`, UTF-8), or the PDF itself.
+    #[arg(value_name = "TEXT-OR-PDF")]
+    pub input: PathBuf,
+
+    /// Id of the new edition, e.g. 2021-Q4: it is written to `sources/<ID>/`.
+    #[arg(long, value_name = "ID")]
+    pub edition: String,
+
+    /// Replace `sources/<ID>/` if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `huibian toc`.
+#[derive(Debug, clap::Args)]
+pub struct TocArgs {
+    /// The edition: an id under `sources/` or a path.
+    #[arg(value_name = "ED")]
+    pub edition: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TocFormat,
+
+    /// Deepest level shown in text and Markdown (1 categories, 2 policies, 3 sections).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub depth: u8,
+
+    /// Folder holding the built editions.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+}
+
+/// How `toc` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TocFormat {
+    /// Titles, dot leaders and page numbers, like the printed 目录.
+    Text,
+    /// A nested Markdown list.
+    Markdown,
+    /// toc.json as it is.
+    Json,
 }
 
 /// Arguments of `huibian build`.
@@ -71,6 +170,9 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Build(args) => build::build(&args),
+        Command::Check(args) => check::check(&args),
+        Command::Toc(args) => toc::toc(&args),
+        Command::Import(args) => import::import(&args),
     }
 }
 

@@ -32,7 +32,7 @@ pub struct Manifest {
     pub categories: Vec<CategoryEntry>,
     /// Template parameters, passed through to the Typst template as data.
     #[serde(default)]
-    pub style: BTreeMap<String, toml::Value>,
+    pub style: BTreeMap<String, Spanned<toml::Value>>,
 }
 
 /// One `[[category]]` table.

@@ -230,7 +230,8 @@ impl Edition {
     }
 }
 
-fn edition_id(root: &Path) -> anyhow::Result<String> {
+/// The edition id: the name of its folder (`sources/2021-Q4` → `2021-Q4`).
+pub fn edition_id(root: &Path) -> anyhow::Result<String> {
     let absolute = std::path::absolute(root)
         .with_context(|| format!("resolving {}", root.display()))?;
     let name = absolute
@@ -285,10 +286,13 @@ impl Loader<'_> {
                 }
             }
         });
+        self.check_style(manifest);
         let style = manifest
             .style
             .iter()
-            .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
+            .filter_map(|(k, v)| {
+                Some((k.clone(), serde_json::to_value(v.get_ref()).ok()?))
+            })
             .collect();
         EditionMeta {
             title: manifest.title.get_ref().trim().to_string(),
@@ -297,6 +301,32 @@ impl Loader<'_> {
             published,
             period,
             style,
+        }
+    }
+
+    /// The `[style]` keys the built-in template reads must have values it understands;
+    /// other keys pass through for custom templates.
+    fn check_style(&mut self, manifest: &Manifest) {
+        use toml::Value;
+        for (key, value) in &manifest.style {
+            let ok = match (key.as_str(), value.get_ref()) {
+                ("body_size", Value::Integer(n)) => (6..=30).contains(n),
+                ("body_size", Value::Float(n)) => (6.0..=30.0).contains(n),
+                ("cjk_latin_spacing", Value::Boolean(_)) => true,
+                ("page_numbering", Value::String(s)) => {
+                    s == "front-roman" || s == "continuous"
+                }
+                ("body_size" | "cjk_latin_spacing" | "page_numbering", _) => false,
+                _ => true,
+            };
+            if !ok {
+                let expected = match key.as_str() {
+                    "body_size" => "a size in points between 6 and 30",
+                    "cjk_latin_spacing" => "true or false",
+                    _ => "\"front-roman\" or \"continuous\"",
+                };
+                self.bad_value(value.span(), &format!("`{key}` must be {expected}"));
+            }
         }
     }
 

@@ -66,7 +66,31 @@ impl ImportReport {
     }
 
     fn warn(&mut self, offset: usize, message: impl Into<String>) {
-        self.warnings.push(ImportWarning { line_or_offset: offset, message: message.into() });
+        self.warnings
+            .push(ImportWarning { line_or_offset: offset, message: message.into() });
+    }
+}
+
+/// A summary for the terminal: counts on one line, repairs on the next, then one
+/// line per warning, so the user sees at a glance how much to proofread.
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{} policies, {} paragraphs, {} headings",
+            self.policies, self.paragraphs, self.headings
+        )?;
+        let repairs: Vec<String> =
+            self.repairs.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        writeln!(
+            f,
+            "repairs: {}",
+            if repairs.is_empty() { "none".into() } else { repairs.join(", ") }
+        )?;
+        for w in &self.warnings {
+            writeln!(f, "warning: byte {}: {}", w.line_or_offset, w.message)?;
+        }
+        Ok(())
     }
 }
 
@@ -104,7 +128,8 @@ pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError
     let front = toc::read_front(&all, &mut report)?;
     let body_tokens = &all[front.body_start..];
     let first_page = front.entries.first().map_or(1, |e| e.page);
-    let (body, mut markers) = tokens::strip_page_numbers(body_tokens, first_page, &mut report);
+    let (body, mut markers) =
+        tokens::strip_page_numbers(body_tokens, first_page, &mut report);
     let body = tokens::strip_running_headers(body, &mut markers, &mut report);
     let sections = toc::split_body(&body, &front.entries, &markers, &mut report);
 
@@ -151,7 +176,8 @@ pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError
                 let mut stem = policy::file_stem(&policy::short_name(title));
                 let mut n = 2;
                 while used_names.contains(&format!("{folder}/{stem}")) {
-                    stem = format!("{}-{n}", policy::file_stem(&policy::short_name(title)));
+                    stem =
+                        format!("{}-{n}", policy::file_stem(&policy::short_name(title)));
                     n += 1;
                 }
                 used_names.push(format!("{folder}/{stem}"));

@@ -11,11 +11,60 @@ use super::tokens::{Tok, width};
 use crate::cjk::is_cjk;
 use crate::normalize::{cjk_spacing, punctuation_width};
 
-/// A line at least this wide is full, a space after it a line break; a full justified
-/// line is 68 half-em units (34 CJK characters), an indented first line 64.
-const FULL_ENOUGH: usize = 64;
-/// A line narrower than this is visibly short.
-const SHORT: usize = 58;
+/// The line width assumed when a text is too short to measure: 34 CJK characters,
+/// in half-em units, as in the body of the 2021-Q4 book.
+const DEFAULT_FULL: usize = 68;
+
+/// Line widths of one text, measured from the text itself because the intro, the
+/// body and other editions are set at different sizes.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    /// Width of a full justified line.
+    full: usize,
+}
+
+impl Layout {
+    /// A line at least this wide is full: a space after it is a line break.
+    fn enough(self) -> usize {
+        self.full.saturating_sub(4)
+    }
+    /// A line narrower than this is visibly short.
+    fn short(self) -> usize {
+        self.full.saturating_sub(10)
+    }
+    /// The width of a first line, indented by two characters.
+    fn indent(self) -> std::ops::RangeInclusive<usize> {
+        self.full.saturating_sub(8)..=self.full.saturating_sub(2)
+    }
+
+    /// The most common width of the lines that certainly end (a space between two
+    /// CJK characters) and hold only CJK text, whose width is exact.
+    fn measure(tokens: &[Tok]) -> Layout {
+        let mut counts: std::collections::BTreeMap<usize, usize> = Default::default();
+        let mut w = 0;
+        let mut pure = true;
+        for (i, t) in tokens.iter().enumerate() {
+            w += width(&t.text) + usize::from(w > 0);
+            pure &= !t.text.chars().any(|c| c.is_ascii_alphanumeric());
+            let Some(nx) = tokens.get(i + 1) else { break };
+            let a = t.text.chars().next_back().unwrap_or(' ');
+            let b = nx.text.chars().next().unwrap_or(' ');
+            if is_cjk(a) && is_cjk(b) {
+                if pure && (40..=120).contains(&w) {
+                    *counts.entry(w).or_insert(0) += 1;
+                }
+                w = 0;
+                pure = true;
+            }
+        }
+        let full = counts
+            .iter()
+            .filter(|(_, n)| **n >= 3)
+            .max_by_key(|(w, n)| (**n, **w))
+            .map_or(DEFAULT_FULL, |(w, _)| *w);
+        Layout { full }
+    }
+}
 
 /// Numbering markers, in the order of their rank in an official document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,7 +100,12 @@ const CN_DIGITS: &str = "零〇一二三四五六七八九十百千两";
 
 /// The numbering marker at the start of `s` and its length in bytes.
 pub(crate) fn marker(s: &str) -> Option<(Kind, usize)> {
-    let cn_run = |t: &str| t.chars().take_while(|c| CN_DIGITS.contains(*c)).map(char::len_utf8).sum::<usize>();
+    let cn_run = |t: &str| {
+        t.chars()
+            .take_while(|c| CN_DIGITS.contains(*c))
+            .map(char::len_utf8)
+            .sum::<usize>()
+    };
     if let Some(rest) = s.strip_prefix('第') {
         let n = cn_run(rest);
         if n > 0 {
@@ -131,10 +185,10 @@ impl Line {
     fn starts_marker(&self) -> Option<Kind> {
         self.words.first().and_then(|w| marker(w)).map(|(k, _)| k)
     }
-    fn indented(&self) -> bool {
+    fn indented(&self, layout: Layout) -> bool {
         self.cjk_end
-            && (60..=66).contains(&self.width)
-            && !self.words.iter().any(|w| w.chars().any(|c| c.is_ascii_alphanumeric()))
+            && layout.indent().contains(&self.width)
+            && !self.words.iter().any(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
     }
 }
 
@@ -166,7 +220,11 @@ fn letter_spaced(tokens: &[Tok], report: &mut ImportReport) -> Vec<bool> {
 
 /// A chapter or section heading starting at word `i`: its text, how many words it
 /// takes, and a word to drop because it was moved into the heading.
-fn chapter_at(tokens: &[Tok], i: usize, report: &mut ImportReport) -> Option<(Kind, String, usize, Option<usize>)> {
+fn chapter_at(
+    tokens: &[Tok],
+    i: usize,
+    report: &mut ImportReport,
+) -> Option<(Kind, String, usize, Option<usize>)> {
     let word = &tokens.get(i)?.text;
     let (kind, len) = marker(word)?;
     if !matches!(kind, Kind::Chapter | Kind::Section) {
@@ -194,20 +252,24 @@ fn chapter_at(tokens: &[Tok], i: usize, report: &mut ImportReport) -> Option<(Ki
     if title.is_empty()
         && let (Some(art), Some(t), Some(_)) =
             (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3))
-        && marker(&art.text).is_some_and(|(k, l)| k == Kind::Article && l == art.text.len())
+        && marker(&art.text)
+            .is_some_and(|(k, l)| k == Kind::Article && l == art.text.len())
         && pure_cjk_word(&t.text)
-        && t.text.chars().count() <= 6
+        && t.text.chars().count() <= 14
     {
         title = t.text.clone();
         moved = Some(i + 2);
         report.repair("out_of_order", 1);
+    }
+    if title.is_empty() {
+        report.warn(tokens[i].off, format!("{num} has no title, or it is out of place"));
     }
     let text = if title.is_empty() { num.to_string() } else { format!("{num} {title}") };
     Some((kind, text, used, moved))
 }
 
 /// Splits words into printed lines.
-fn lines(tokens: &[Tok], report: &mut ImportReport) -> Vec<Line> {
+fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line> {
     let spaced = letter_spaced(tokens, report);
     let mut out = Vec::new();
     let mut cur: Vec<String> = Vec::new();
@@ -222,7 +284,12 @@ fn lines(tokens: &[Tok], report: &mut ImportReport) -> Vec<Line> {
         if cur.is_empty()
             && let Some((kind, text, used, moved)) = chapter_at(tokens, i, report)
         {
-            out.push(Line { words: Vec::new(), width: 0, cjk_end: false, heading: Some((kind, text)) });
+            out.push(Line {
+                words: Vec::new(),
+                width: 0,
+                cjk_end: false,
+                heading: Some((kind, text)),
+            });
             skip = moved;
             i += used;
             continue;
@@ -245,21 +312,40 @@ fn lines(tokens: &[Tok], report: &mut ImportReport) -> Vec<Line> {
                 let in_run = spaced[i] && spaced[next_i];
                 let heading_like = cur.first().is_some_and(|f| marker(f).is_some())
                     && !cur.iter().any(|c| c.contains(['。', ',', ';', '；', '，']));
+                let attachment = cur.first().is_some_and(|f| f.starts_with("附件"));
+                let next_marker = marker(&nx.text).is_some();
+                let article =
+                    marker(t).is_some_and(|(k, l)| k == Kind::Article && l == t.len());
                 if in_run {
                     (false, false)
-                } else if cjkish(a) && cjkish(b) {
-                    (true, true)
-                } else if w >= FULL_ENOUGH {
-                    (true, false)
-                } else if marker(&nx.text).is_some() && (ends_terminal(t) || heading_like) {
-                    (true, false)
-                } else {
+                } else if article && cur.len() == 1 {
+                    // `第二十九条　经营者…`: the full-width space after the number.
+                    w += 1;
                     (false, false)
+                } else if is_cjk(a) && cjkish(b) {
+                    (true, true)
+                } else {
+                    // A full line ends here; so does a line before a numbered item
+                    // after a sentence, a heading or an attachment label; and so does a
+                    // sentence when the words up to the next certain line end would not
+                    // fit on this line.
+                    let full = w >= layout.enough();
+                    let before_item =
+                        next_marker && (ends_terminal(t) || heading_like || attachment);
+                    let overflow = ends_terminal(t)
+                        && w + rest_of_line(tokens, next_i, layout.full * 2)
+                            > layout.full + 6;
+                    (full || before_item || overflow, false)
                 }
             }
         };
         if brk {
-            out.push(Line { words: std::mem::take(&mut cur), width: w, cjk_end, heading: None });
+            out.push(Line {
+                words: std::mem::take(&mut cur),
+                width: w,
+                cjk_end,
+                heading: None,
+            });
             w = 0;
         }
         i += 1;
@@ -267,22 +353,45 @@ fn lines(tokens: &[Tok], report: &mut ImportReport) -> Vec<Line> {
     out
 }
 
+/// The width from word `i` up to the next space between two CJK characters, or
+/// `cap` if it is wider (the caller only compares it with a line width, and without
+/// a cap a text without CJK would be scanned to its end at every sentence).
+fn rest_of_line(tokens: &[Tok], i: usize, cap: usize) -> usize {
+    let mut w = 0;
+    for (k, t) in tokens.iter().enumerate().skip(i) {
+        w += width(&t.text) + usize::from(k > i);
+        if w >= cap {
+            return cap;
+        }
+        let a = t.text.chars().next_back().unwrap_or(' ');
+        let b = tokens.get(k + 1).and_then(|n| n.text.chars().next()).unwrap_or(' ');
+        if is_cjk(a) && is_cjk(b) {
+            break;
+        }
+    }
+    w
+}
+
 /// Rebuilds paragraphs and headings from a policy's or the intro's words.
 pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Block> {
-    let lines = lines(tokens, report);
+    let layout = Layout::measure(tokens);
+    let lines = lines(tokens, layout, report);
+    // Inside a list of attachments, numbered lines are items, not headings.
+    let mut in_attachments = false;
     let mut blocks = Vec::new();
     let mut para: Vec<&Line> = Vec::new();
-    let flush = |para: &mut Vec<&Line>, blocks: &mut Vec<Block>, report: &mut ImportReport| {
-        if para.is_empty() {
-            return;
-        }
-        let raw = para.iter().map(|l| l.text()).collect::<Vec<_>>().join(" ");
-        para.clear();
-        let text = article_space(&normalize(&raw, report), report);
-        if !text.is_empty() {
-            blocks.push(Block::Para(text));
-        }
-    };
+    let flush =
+        |para: &mut Vec<&Line>, blocks: &mut Vec<Block>, report: &mut ImportReport| {
+            if para.is_empty() {
+                return;
+            }
+            let raw = para.iter().map(|l| l.text()).collect::<Vec<_>>().join(" ");
+            para.clear();
+            let text = article_space(&normalize(&raw, report), report);
+            if !text.is_empty() {
+                blocks.push(Block::Para(text));
+            }
+        };
     for (j, line) in lines.iter().enumerate() {
         if let Some((kind, text)) = &line.heading {
             flush(&mut para, &mut blocks, report);
@@ -293,11 +402,19 @@ pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Blo
         }
         let next = lines.get(j + 1);
         let text = line.text();
+        if para.is_empty() {
+            in_attachments = if text.starts_with("附件") {
+                true
+            } else {
+                in_attachments && line.starts_marker().is_some()
+            };
+        }
         if para.is_empty()
+            && !in_attachments
             && let Some(kind) = line.starts_marker()
             && kind != Kind::Article
             && next.is_some()
-            && line.width < SHORT
+            && line.width < layout.short()
             && !text.contains(['。', '；', ';'])
             && !text.trim_end().ends_with([',', '，', ':', '：', '、'])
         {
@@ -310,9 +427,12 @@ pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Blo
             Some(nx) => {
                 nx.heading.is_some()
                     || (ends_terminal(&text)
-                        && (line.width < SHORT || nx.starts_marker().is_some() || nx.indented()))
+                        && (line.width < layout.short()
+                            || nx.starts_marker().is_some()
+                            || nx.indented(layout)))
                     || (nx.words.first().is_some_and(|w| w.starts_with("附件"))
-                        && (ends_terminal(&text) || line.width < SHORT))
+                        && (ends_terminal(&text) || line.width < layout.short()))
+                    || (in_attachments && nx.starts_marker().is_some())
             }
         };
         if end {

@@ -15,8 +15,11 @@ use crate::normalize::normalize_text;
 /// A category as it will be written to `edition.toml`.
 #[derive(Debug, Clone)]
 pub(crate) struct CategoryOut {
+    /// Title without its number: the tool numbers categories.
     pub(crate) title: String,
+    /// Policy files in book order.
     pub(crate) policies: Vec<String>,
+    /// A file for text the category carries instead of policies (the 十四五 list).
     pub(crate) body: Option<String>,
 }
 
@@ -25,11 +28,15 @@ pub(crate) struct CategoryOut {
 pub(crate) struct Manifest {
     cover: Cover,
     period: Option<(String, String)>,
+    /// The 引言 file, if the book has one.
     pub(crate) intro: Option<String>,
+    /// Categories in 目录 order.
     pub(crate) categories: Vec<CategoryOut>,
 }
 
 impl Manifest {
+    /// The period is the subtitle's quarter (2021年四季度), else the edition id's
+    /// (2021-Q4): policy dates are checked against it, so it must not be left out.
     pub(crate) fn new(cover: &Cover, edition_id: &str) -> Self {
         let period = cover
             .subtitle
@@ -40,10 +47,15 @@ impl Manifest {
         Manifest { cover: cover.clone(), period, intro: None, categories: Vec::new() }
     }
 
+    /// Written by hand rather than serialised, to keep the aligned layout of the
+    /// hand-written manifests the editors know.
     pub(crate) fn render(&self) -> String {
         let mut out = String::new();
-        let title =
-            if self.cover.title.is_empty() { "（书名）" } else { self.cover.title.as_str() };
+        let title = if self.cover.title.is_empty() {
+            "（书名）"
+        } else {
+            self.cover.title.as_str()
+        };
         out.push_str(&format!("title     = {}\n", toml_str(title)));
         if let Some(s) = &self.cover.subtitle {
             out.push_str(&format!("subtitle  = {}\n", toml_str(s)));
@@ -127,8 +139,8 @@ fn toml_str(s: &str) -> String {
 /// A YAML scalar, quoted only when plain style would be misread.
 fn yaml_str(s: &str) -> String {
     let risky_start = s.starts_with([
-        '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
-        '@', '`', ' ',
+        '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"',
+        '%', '@', '`', ' ',
     ]);
     let needs = s.is_empty()
         || risky_start
@@ -178,7 +190,8 @@ pub(crate) fn parse_date(s: &str) -> Option<String> {
     if !(all_digits(y) && all_digits(m) && all_digits(d)) || y.len() != 4 {
         return None;
     }
-    let (year, month, day): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let (year, month, day): (u32, u32, u32) =
+        (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     ((1..=12).contains(&month) && (1..=31).contains(&day))
         .then(|| format!("{year:04}-{month:02}-{day:02}"))
 }
@@ -186,8 +199,13 @@ pub(crate) fn parse_date(s: &str) -> Option<String> {
 /// Whether a word reads as the name of an issuing body.
 fn is_issuer(s: &str) -> bool {
     s.chars().count() >= 4
-        && s.chars().all(|c| c == '/' || (is_cjk(c) && !"，。、；：？！（）“”《》〔〕".contains(c)))
-        && s.ends_with(['局', '委', '会', '府', '心', '院', '部', '厅', '室', '办', '司', '组', '署', '所', '处'])
+        && s.chars().all(|c| {
+            c == '/' || (is_cjk(c) && !"，。、；：？！（）“”《》〔〕".contains(c))
+        })
+        && s.ends_with([
+            '局', '委', '会', '府', '心', '院', '部', '厅', '室', '办', '司', '组', '署',
+            '所', '处',
+        ])
 }
 
 /// The closing signature: where the issuer starts, where the date ends, the issuers
@@ -195,7 +213,8 @@ fn is_issuer(s: &str) -> bool {
 fn find_signature(tokens: &[Tok]) -> Option<(usize, usize, Vec<String>, String)> {
     let len = tokens.len();
     for k in (len.saturating_sub(150)..len).rev() {
-        let starts_year = tokens[k].text.bytes().take(4).filter(u8::is_ascii_digit).count() == 4;
+        let starts_year =
+            tokens[k].text.bytes().take(4).filter(u8::is_ascii_digit).count() == 4;
         if !starts_year {
             continue;
         }
@@ -227,7 +246,11 @@ fn find_signature(tokens: &[Tok]) -> Option<(usize, usize, Vec<String>, String)>
 }
 
 /// The Markdown file of one policy.
-pub(crate) fn build_policy(title: &str, tokens: &[Tok], report: &mut ImportReport) -> String {
+pub(crate) fn build_policy(
+    title: &str,
+    tokens: &[Tok],
+    report: &mut ImportReport,
+) -> String {
     let mut tokens = tokens.to_vec();
     // 文号 right under the title, possibly broken before 号.
     let mut number = None;
@@ -323,6 +346,24 @@ pub(crate) fn short_name(title: &str) -> String {
         "方案",
     ];
     for suf in SUFFIXES {
+        if let Some(rest) = s.strip_suffix(suf)
+            && rest.chars().count() >= 4
+        {
+            s = rest.to_string();
+            break;
+        }
+    }
+    // Words every policy title is full of say nothing about this one.
+    const FILLERS: [&str; 7] =
+        ["进一步", "贯彻落实", "贯彻", "做好", "调整本市", "促进", "支持"];
+    while let Some(rest) = FILLERS
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .filter(|rest| rest.chars().count() >= 4)
+    {
+        s = rest.to_string();
+    }
+    for suf in ["高质量发展", "发展"] {
         if let Some(rest) = s.strip_suffix(suf)
             && rest.chars().count() >= 4
         {

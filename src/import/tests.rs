@@ -28,14 +28,19 @@ fn drops_file_name_banner() {
 #[test]
 fn strips_page_numbers_in_sequence_only() {
     let filler = "相关要求可考核".repeat(20);
-    let text = format!("{filler} 4 操作,杜绝模糊表述 等 5 项 {filler}等 4 枚印章 {filler} 5 一次申请");
+    let text = format!(
+        "{filler} 4 操作,杜绝模糊表述 等 5 项 {filler}等 4 枚印章 {filler} 5 一次申请"
+    );
     let mut r = ImportReport::default();
     let toks = tokenize(&text, &mut r);
     let (body, markers) = strip_page_numbers(&toks, 4, &mut r);
     let joined = joined(&body);
     assert!(joined.contains("考核 操作"), "{joined}");
     assert!(joined.contains("等 4 枚印章"));
-    assert!(joined.contains("等 5 项"), "a number too close to the last page number stays");
+    assert!(
+        joined.contains("等 5 项"),
+        "a number too close to the last page number stays"
+    );
     assert!(joined.ends_with("考核 一次申请"));
     assert_eq!(markers.iter().map(|m| m.page).collect::<Vec<_>>(), [4, 5]);
 }
@@ -64,7 +69,9 @@ fn heading_then_paragraph() {
         [
             para("本实施方案。"),
             Block::Heading { kind: Kind::Cn, text: "一、主要目标".into() },
-            para("以习近平新时代中国特色社会主义思想为指导，深入贯彻党的十九大和十九届二中全会精神。"),
+            para(
+                "以习近平新时代中国特色社会主义思想为指导，深入贯彻党的十九大和十九届二中全会精神。"
+            ),
         ]
     );
 }
@@ -77,8 +84,13 @@ fn run_in_item_stays_paragraph() {
     assert_eq!(
         b,
         [
-            Block::Heading { kind: Kind::ParenCn, text: "（一）着力打造高度市场化的营商环境".into() },
-            para("1.持续深化行政审批制度改革。以告知承诺制为基础，在更大范围推动简化涉企审批。"),
+            Block::Heading {
+                kind: Kind::ParenCn,
+                text: "（一）着力打造高度市场化的营商环境".into()
+            },
+            para(
+                "1.持续深化行政审批制度改革。以告知承诺制为基础，在更大范围推动简化涉企审批。"
+            ),
         ]
     );
 }
@@ -94,10 +106,15 @@ fn short_line_ending_sentence_ends_paragraph() {
 
 #[test]
 fn break_before_marker_after_colon() {
-    let b = paras("现就有关问题通知如下: (一)将格隆溴铵注射剂等 7 种药品纳入报销范围(详见附件 1)。");
+    let b = paras(
+        "现就有关问题通知如下: (一)将格隆溴铵注射剂等 7 种药品纳入报销范围(详见附件 1)。",
+    );
     assert_eq!(
         b,
-        [para("现就有关问题通知如下："), para("（一）将格隆溴铵注射剂等7种药品纳入报销范围（详见附件1）。")]
+        [
+            para("现就有关问题通知如下："),
+            para("（一）将格隆溴铵注射剂等7种药品纳入报销范围（详见附件1）。")
+        ]
     );
 }
 
@@ -123,7 +140,9 @@ fn chapter_heading_letter_spaced() {
 fn chapter_title_out_of_order() {
     let mut r = ImportReport::default();
     let b = build_blocks(
-        &words("相关信用管理措施。 第五章 第三十五条 附则 本条例自 2022 年 6 月 1 日起施行。"),
+        &words(
+            "相关信用管理措施。 第五章 第三十五条 附则 本条例自 2022 年 6 月 1 日起施行。",
+        ),
         &mut r,
     );
     assert_eq!(
@@ -141,11 +160,18 @@ fn chapter_title_out_of_order() {
 fn letter_spaced_run_is_joined() {
     let mut r = ImportReport::default();
     let b = build_blocks(
-        &words("说明扣分 原 因 。 自 评 表 电 子 版 于 2022 年 6 月 30 日 前 发 送 到 邮 箱 rkjtc@wjw.beijing.gov.cn。"),
+        &words(
+            "说明扣分 原 因 。 自 评 表 电 子 版 于 2022 年 6 月 30 日 前 发 送 到 邮 箱 rkjtc@wjw.beijing.gov.cn。",
+        ),
         &mut r,
     );
-    assert_eq!(b, [para("说明扣分原因。自评表电子版于2022年6月30日前发送到邮箱rkjtc@wjw.beijing.gov.cn。")]);
-    assert!(r.repairs.get("letter_spacing").is_some());
+    assert_eq!(
+        b,
+        [para(
+            "说明扣分原因。自评表电子版于2022年6月30日前发送到邮箱rkjtc@wjw.beijing.gov.cn。"
+        )]
+    );
+    assert!(r.repairs.contains_key("letter_spacing"));
 }
 
 #[test]
@@ -161,13 +187,17 @@ fn doc_numbers_and_dates() {
 #[test]
 fn signature_and_number_go_to_front_matter() {
     let toks = words(
-        "京管发〔2021〕16 号 市城管执法局,委机关各处室,各直属事业单位: 按照要求,进行了全面清理。 附件:失效的行政规范性文件目录 北京市城市管理委员会 2021 年 8 月 13 日",
+        "京管发〔2021〕16 号 市城管执法局,委机关各处室,各直属事业单位: 按照《国务院办公厅关于开展涉及行政处罚内容的行政法规、规章和行政 规范性文件清理工作的通知》(国办函〔2021〕39 号)等文件和政策要求,市城 市管理委进行了全面清理。 附件:失效的行政规范性文件目录 北京市城市管理委员会 2021 年 8 月 13 日",
     );
-    let md = policy::build_policy("关于宣布部分行政规范性文件失效的决定", &toks, &mut ImportReport::default());
+    let md = policy::build_policy(
+        "关于宣布部分行政规范性文件失效的决定",
+        &toks,
+        &mut ImportReport::default(),
+    );
     assert_eq!(
         md,
         "---\ntitle: 关于宣布部分行政规范性文件失效的决定\nissuer: 北京市城市管理委员会\nnumber: 京管发〔2021〕16号\ndate: 2021-08-13\n---\n\
-         市城管执法局，委机关各处室，各直属事业单位：\n\n按照要求，进行了全面清理。\n\n附件：失效的行政规范性文件目录\n"
+         市城管执法局，委机关各处室，各直属事业单位：\n\n按照《国务院办公厅关于开展涉及行政处罚内容的行政法规、规章和行政规范性文件清理工作的通知》（国办函〔2021〕39号）等文件和政策要求，市城市管理委进行了全面清理。\n\n附件：失效的行政规范性文件目录\n"
     );
 }
 
@@ -185,19 +215,58 @@ fn several_issuers_then_attachments() {
 #[test]
 fn short_names() {
     assert_eq!(short_name("北京市单用途预付卡管理条例"), "单用途预付卡");
-    assert_eq!(short_name("北京市城市管理委员会关于宣布部分行政规范性文件失效的决定"), "宣布部分行政规范性文件失效");
-    assert_eq!(short_name("关于做好技能人才薪酬激励相关工作的意见（试行）"), "做好技能人才薪酬激励");
+    assert_eq!(
+        short_name("北京市城市管理委员会关于宣布部分行政规范性文件失效的决定"),
+        "宣布部分行政规范性文件失效"
+    );
+    assert_eq!(
+        short_name("关于做好技能人才薪酬激励相关工作的意见（试行）"),
+        "技能人才薪酬激励"
+    );
+    assert_eq!(short_name("北京市关于促进数字贸易高质量发展的若干措施"), "数字贸易");
 }
 
 #[test]
 fn errors_never_panic() {
     assert_eq!(import_text("", "2021-Q4").err(), Some(ImportError::Empty));
-    assert_eq!(import_text("没有目录的文字 1 2 3", "2021-Q4").err(), Some(ImportError::NoToc));
-    assert!(matches!(import_text("目 录 没有条目", "2021-Q4"), Err(ImportError::EmptyToc(_))));
+    assert_eq!(
+        import_text("没有目录的文字 1 2 3", "2021-Q4").err(),
+        Some(ImportError::NoToc)
+    );
+    assert!(matches!(
+        import_text("目 录 没有条目", "2021-Q4"),
+        Err(ImportError::EmptyToc(_))
+    ));
     assert!(matches!(import_text("x", "../evil"), Err(ImportError::BadEditionId(_))));
-    for s in ["目 录 1.类....4", "目录 一....x 目录", "目 录 1.类....4 1.类 (( )) ::: 4 5 第一章", "引 言 目 录 ....", "\u{feff}目录 a....1 a"] {
+    for s in [
+        "目 录 1.类....4",
+        "目录 一....x 目录",
+        "目 录 1.类....4 1.类 (( )) ::: 4 5 第一章",
+        "引 言 目 录 ....",
+        "\u{feff}目录 a....1 a",
+    ] {
         let _ = import_text(s, "X");
     }
+    // Windows of the seed, cut anywhere, and a damaged copy: never a panic.
+    let chars: Vec<char> = SEED.chars().collect();
+    for start in (0..chars.len()).step_by(chars.len() / 7) {
+        let window: String =
+            chars[start..(start + 40_000).min(chars.len())].iter().collect();
+        let _ = import_text(&window, "2021-Q4");
+    }
+    for end in (3_000..chars.len()).step_by(chars.len() / 9) {
+        let prefix: String = chars[..end].iter().collect();
+        assert!(import_text(&prefix, "2021-Q4").is_ok(), "prefix of {end} characters");
+    }
+    let damaged: String = chars
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 3_000 || i % 37 != 0)
+        .map(|(_, c)| *c)
+        .collect();
+    let _ = import_text(&damaged, "2021-Q4");
+    let latin = "a; b. ".repeat(20_000) + "目 录 x....1 ";
+    let _ = import_text(&latin, "2021-Q4");
     // Every prefix of the seed's front must be handled, never a panic.
     let front: String = SEED.chars().take(3000).collect();
     for n in (0..front.chars().count()).step_by(97) {
@@ -302,7 +371,11 @@ fn seed_structure() {
         for p in c.get("policies").and_then(|p| p.as_array()).into_iter().flatten() {
             let path = p.as_str().expect("path");
             let text = files.get(path).unwrap_or_else(|| panic!("{path} written"));
-            let title = text.lines().nth(1).and_then(|l| l.strip_prefix("title: ")).expect("title");
+            let title = text
+                .lines()
+                .nth(1)
+                .and_then(|l| l.strip_prefix("title: "))
+                .expect("title");
             policy_titles.push(title.to_string());
         }
     }
@@ -336,8 +409,14 @@ fn seed_structure() {
     let last = cats.last().expect("last category");
     let body = last["body"].as_str().expect("十四五 category has a body");
     let text = files.get(body).expect("body written");
-    assert!(text.starts_with("《“十四五”时期中关村国家自主创新示范区发展建设规划》\n\n"), "{text}");
-    assert!(text.trim_end().ends_with("《北京市推进“一带一路”高质量发展行动计划（2021-2025年）》"));
+    assert!(
+        text.starts_with("《“十四五”时期中关村国家自主创新示范区发展建设规划》\n\n"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("《北京市推进“一带一路”高质量发展行动计划（2021-2025年）》")
+    );
     assert!(last.get("policies").is_none());
 }
 
@@ -349,7 +428,8 @@ fn seed_fidelity() {
     // Expected: the seed without cover and 目录, Han characters only.
     let intro_at = SEED.find("引 言").expect("引言");
     let toc_at = SEED.find("目 录").expect("目录");
-    let body_at = SEED[toc_at..].match_indices("1.优化营商环境").nth(1).expect("body").0 + toc_at;
+    let body_at =
+        SEED[toc_at..].match_indices("1.优化营商环境").nth(1).expect("body").0 + toc_at;
     let mut expected = han(&SEED[intro_at + "引 言".len()..toc_at]);
     expected.extend(han(&SEED[body_at..]));
 
@@ -384,7 +464,39 @@ fn seed_fidelity() {
         }
     }
     let r = ratio(&expected, &actual);
-    eprintln!("fidelity ratio {r:.5} ({} vs {} Han characters)", expected.len(), actual.len());
+    assert!(imported.report.to_string().starts_with("23 policies, "));
+    eprintln!(
+        "fidelity ratio {r:.5} ({} vs {} Han characters)",
+        expected.len(),
+        actual.len()
+    );
     eprintln!("report: {:?}", imported.report);
     assert!(r >= 0.995, "fidelity ratio {r}");
+}
+
+#[test]
+fn seed_output_loads_as_an_edition() {
+    let (imported, _) = seed_import();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("2021-Q4");
+    for (path, contents) in &imported.files {
+        let file = root.join(path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(file, contents).expect("write");
+    }
+    let mut sources = crate::source::Sources::new();
+    let mut diags = crate::diag::Diagnostics::default();
+    let edition = crate::edition::Edition::load(&root, &mut sources, &mut diags)
+        .expect("readable")
+        .unwrap_or_else(|| {
+            panic!("{}", crate::diag::render_plain(&sources, &diags.take()))
+        });
+    assert!(diags.is_empty(), "{}", crate::diag::render_plain(&sources, &diags.take()));
+    assert_eq!(edition.categories.len(), 7);
+    let n: usize = edition.categories.iter().map(|c| c.policies.len()).sum();
+    assert_eq!(n, 23);
+    let issuers = &edition.categories[3].policies[0].meta.issuer;
+    assert_eq!(issuers, &["北京市医疗保障局", "北京市人力资源和社会保障局"]);
 }

@@ -10,8 +10,11 @@ use crate::normalize::normalize_text;
 /// What the cover says.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cover {
+    /// Book title, the words before the parenthesised subtitle.
     pub(crate) title: String,
+    /// The parenthesised line, e.g. 2021年四季度.
     pub(crate) subtitle: Option<String>,
+    /// What lies between subtitle and date.
     pub(crate) publisher: Option<String>,
     /// `YYYY-MM`.
     pub(crate) published: Option<String>,
@@ -35,8 +38,11 @@ pub(crate) struct Entry {
 /// Everything before the body.
 #[derive(Debug, Clone)]
 pub(crate) struct Front {
+    /// Title, subtitle, publisher and date from the cover.
     pub(crate) cover: Cover,
+    /// The 引言's words, its page number removed.
     pub(crate) intro: Vec<Tok>,
+    /// The 目录 in order.
     pub(crate) entries: Vec<Entry>,
     /// Index of the body's first word in the token list.
     pub(crate) body_start: usize,
@@ -101,7 +107,10 @@ fn category_title(key: &str) -> Option<&str> {
 }
 
 /// Reads cover, 引言 and 目录.
-pub(crate) fn read_front(tokens: &[Tok], report: &mut ImportReport) -> Result<Front, ImportError> {
+pub(crate) fn read_front(
+    tokens: &[Tok],
+    report: &mut ImportReport,
+) -> Result<Front, ImportError> {
     let (toc_at, toc_len) = find_heading(tokens, "目录").ok_or(ImportError::NoToc)?;
     let intro_at = find_heading(&tokens[..toc_at], "引言");
     let cover_end = intro_at.map_or(toc_at, |(i, _)| i);
@@ -140,7 +149,7 @@ fn read_cover(tokens: &[Tok]) -> Cover {
     let rest = &tokens[rest_start..];
     // The date is the tail `2022 年 1 月`; what lies between is the publisher.
     let mut date_start = rest.len();
-    for i in (0..rest.len()).rev() {
+    for i in (rest.len().saturating_sub(8)..rest.len()).rev() {
         let tail = normalize_text(&super::joined(&rest[i..]));
         if let Some(ym) = parse_year_month(&tail) {
             cover.published = Some(ym);
@@ -164,7 +173,11 @@ pub(crate) fn parse_year_month(s: &str) -> Option<String> {
 
 /// Reads 目录 entries from `start`; returns them and where the body starts. The 目录
 /// ends where a run of words grows too long to be a title without a dot leader.
-fn read_entries(tokens: &[Tok], start: usize, report: &mut ImportReport) -> (Vec<Entry>, usize) {
+fn read_entries(
+    tokens: &[Tok],
+    start: usize,
+    report: &mut ImportReport,
+) -> (Vec<Entry>, usize) {
     let mut entries = Vec::new();
     let mut pending: Vec<&Tok> = Vec::new();
     let mut body_start = start;
@@ -232,8 +245,20 @@ fn read_entries(tokens: &[Tok], start: usize, report: &mut ImportReport) -> (Vec
 /// policy, or one policy.
 #[derive(Debug, Clone)]
 pub(crate) enum Section {
-    Category { title: String, tokens: Vec<Tok> },
-    Policy { title: String, tokens: Vec<Tok> },
+    /// A category heading; its words are text it carries (a list of plans).
+    Category {
+        /// Title without number.
+        title: String,
+        /// Words after the heading, up to the first policy.
+        tokens: Vec<Tok>,
+    },
+    /// A policy, its title already cut off.
+    Policy {
+        /// The title as the 目录 prints it.
+        title: String,
+        /// The policy's words, from after the title to the next title.
+        tokens: Vec<Tok>,
+    },
 }
 
 /// The body as one string without spaces, and where each word starts in it.
@@ -309,7 +334,10 @@ pub(crate) fn split_body(
                 .min(compact.text.len());
             report.warn(
                 body.get(compact.locate(at).0).map_or(e.off, |t| t.off),
-                format!("title printed differently in the body than in the 目录: {}", e.title),
+                format!(
+                    "title printed differently in the body than in the 目录: {}",
+                    e.title
+                ),
             );
             found.push((k, at, end));
             pos = end;
@@ -329,7 +357,10 @@ pub(crate) fn split_body(
         {
             report.warn(
                 body.get(first).map_or(e.off, |t| t.off),
-                format!("目录 gives page {} for {}, the body has it on page {page}", e.page, e.title),
+                format!(
+                    "目录 gives page {} for {}, the body has it on page {page}",
+                    e.page, e.title
+                ),
             );
         }
         let tokens = slice_tokens(body, &compact, end, next);

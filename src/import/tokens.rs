@@ -128,7 +128,9 @@ pub(crate) fn strip_running_headers(
     }
     let header = counts
         .iter()
-        .filter(|(word, n)| **n >= 3 && **n * 2 > markers.len() && word.chars().count() >= 4)
+        .filter(|(word, n)| {
+            **n >= 3 && **n * 2 > markers.len() && word.chars().count() >= 4
+        })
         .map(|(word, _)| word.to_string())
         .next();
     let Some(header) = header else { return body };
@@ -141,5 +143,9 @@ pub(crate) fn strip_running_headers(
     for m in markers.iter_mut() {
         m.next -= drop.range(..m.next).count();
     }
-    body.into_iter().enumerate().filter(|(i, _)| !drop.contains(i)).map(|(_, t)| t).collect()
+    body.into_iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, t)| t)
+        .collect()
 }

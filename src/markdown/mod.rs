@@ -358,6 +358,38 @@ fn flush_into_blocks(frame: &mut Frame, span: &Span) {
     }
 }
 
+/// Calls `visit` on every inline of `blocks`, depth first, including link and
+/// emphasis contents: for checks that look at all text (references, glyphs).
+pub fn walk_inlines(blocks: &[Block], visit: &mut impl FnMut(&Inline)) {
+    fn inlines(list: &[Inline], visit: &mut impl FnMut(&Inline)) {
+        for inline in list {
+            visit(inline);
+            if let InlineKind::Strong(c)
+            | InlineKind::Emph(c)
+            | InlineKind::Strike(c)
+            | InlineKind::Link { content: c, .. } = &inline.kind
+            {
+                inlines(c, visit);
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } | Block::Para { content, .. } => {
+                inlines(content, visit)
+            }
+            Block::List { items, .. } => {
+                items.iter().for_each(|item| walk_inlines(item, visit))
+            }
+            Block::Quote { blocks, .. } => walk_inlines(blocks, visit),
+            Block::Table { rows, .. } => {
+                rows.iter().flatten().for_each(|c| inlines(c, visit))
+            }
+            Block::Code { .. } | Block::Rule { .. } => {}
+        }
+    }
+}
+
 /// What a soft line break becomes: nothing when it joins CJK text on either side
 /// (a space there would show in the book), a space between Latin words. Markdown
 /// syntax next to the break (`**`, `>`, indentation) is looked through.

@@ -24,6 +24,15 @@ fn next_non_space(chars: &[char], i: usize) -> Option<char> {
     chars.get(i + 1..).and_then(|rest| rest.iter().copied().find(|c| *c != ' '))
 }
 
+/// Whether the parentheses at `open` and `close` enclose a numbering marker at the
+/// start of the text, `(1)`, which is canonical in full width whatever follows it.
+fn numbering_at_start(chars: &[char], open: usize, close: usize) -> bool {
+    let inner = &chars[open + 1..close];
+    chars[..open].iter().all(|c| *c == ' ')
+        && (1..=2).contains(&inner.len())
+        && inner.iter().all(char::is_ascii_digit)
+}
+
 /// Widens `, : ; ? ! ( )` to `，：；？！（）` where they touch CJK text.
 ///
 /// Parentheses are widened in pairs, so that `(1)完善` and `(2021-2025 年)` get
@@ -45,7 +54,8 @@ pub fn punctuation_width(text: &str) -> String {
                         || cjk_side(prev_non_space(&chars, i))
                         || cjk_side(next_non_space(&chars, i))
                         || chars[open] == '（'
-                        || c == '）';
+                        || c == '）'
+                        || numbering_at_start(&chars, open, i);
                     if touches {
                         out[open] = '（';
                         out[i] = '）';
@@ -58,7 +68,8 @@ pub fn punctuation_width(text: &str) -> String {
         }
     }
     for open in stack {
-        if cjk_side(next_non_space(&chars, open)) || cjk_side(prev_non_space(&chars, open))
+        if cjk_side(next_non_space(&chars, open))
+            || cjk_side(prev_non_space(&chars, open))
         {
             out[open] = '（';
         }
@@ -80,7 +91,8 @@ pub fn punctuation_width(text: &str) -> String {
             continue;
         }
         // A colon after Latin text is part of a URL or a label in Latin: keep it.
-        if c == ':' && prev.is_some_and(|p| p.is_ascii_alphanumeric()) && !cjk_side(next) {
+        if c == ':' && prev.is_some_and(|p| p.is_ascii_alphanumeric()) && !cjk_side(next)
+        {
             continue;
         }
         if cjk_side(prev) || cjk_side(next) {
@@ -93,7 +105,8 @@ pub fn punctuation_width(text: &str) -> String {
 /// Whether a space between `a` and `b` is a line break or extraction artefact in CJK
 /// text rather than a word separator.
 fn space_is_removable(a: char, b: char) -> bool {
-    let other = |c: char| c.is_ascii_alphanumeric() || is_cjk(c) || "%‰.,:;?!()/-+&".contains(c);
+    let other =
+        |c: char| c.is_ascii_alphanumeric() || is_cjk(c) || "%‰.,:;?!()/-+&".contains(c);
     (is_cjk(a) && other(b)) || (is_cjk(b) && other(a))
 }
 
@@ -143,14 +156,25 @@ mod tests {
             "市城管执法局，委机关各处室，各直属事业单位："
         );
         assert_eq!(punctuation_width("(一)着力打造"), "（一）着力打造");
-        assert_eq!(punctuation_width("(1)完善告知承诺审批制度"), "（1）完善告知承诺审批制度");
-        assert_eq!(punctuation_width("行动计划(2021-2025 年)》"), "行动计划（2021-2025 年）》");
+        assert_eq!(
+            punctuation_width("(1)完善告知承诺审批制度"),
+            "（1）完善告知承诺审批制度"
+        );
+        assert_eq!(punctuation_width("(1)2021 年 4 月"), "（1）2021 年 4 月");
+        assert_eq!(punctuation_width("see (1) above"), "see (1) above");
+        assert_eq!(
+            punctuation_width("行动计划(2021-2025 年)》"),
+            "行动计划（2021-2025 年）》"
+        );
     }
 
     #[test]
     fn keeps_punctuation_outside_cjk() {
         assert_eq!(punctuation_width("1,000 and 10:30"), "1,000 and 10:30");
-        assert_eq!(punctuation_width("见 http://www.beijing.gov.cn"), "见 http://www.beijing.gov.cn");
+        assert_eq!(
+            punctuation_width("见 http://www.beijing.gov.cn"),
+            "见 http://www.beijing.gov.cn"
+        );
         assert_eq!(punctuation_width("电话(010-89150042)或"), "电话（010-89150042）或");
     }
 
@@ -166,7 +190,10 @@ mod tests {
     fn keeps_spaces_in_latin_and_numbers() {
         assert_eq!(cjk_spacing("GB/T 9704-2012 标准"), "GB/T 9704-2012标准");
         assert_eq!(cjk_spacing("The quick  fox"), "The quick fox");
-        assert_eq!(cjk_spacing("邮箱 rkjtc@wjw.beijing.gov.cn。"), "邮箱rkjtc@wjw.beijing.gov.cn。");
+        assert_eq!(
+            cjk_spacing("邮箱 rkjtc@wjw.beijing.gov.cn。"),
+            "邮箱rkjtc@wjw.beijing.gov.cn。"
+        );
     }
 
     #[test]

@@ -101,11 +101,27 @@ enum InlineView<'a> {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum NodeView<'a> {
-    Strong { text: Vec<InlineView<'a>> },
-    Emph { text: Vec<InlineView<'a>> },
-    Strike { text: Vec<InlineView<'a>> },
-    Code { text: &'a str },
-    Link { dest: &'a str, text: Vec<InlineView<'a>> },
+    Strong {
+        text: Vec<InlineView<'a>>,
+    },
+    Emph {
+        text: Vec<InlineView<'a>>,
+    },
+    Strike {
+        text: Vec<InlineView<'a>>,
+    },
+    Code {
+        text: &'a str,
+    },
+    Link {
+        dest: &'a str,
+        text: Vec<InlineView<'a>>,
+    },
+    /// A cross-reference to a heading id: printed with the target's page.
+    Ref {
+        id: &'a str,
+        text: Vec<InlineView<'a>>,
+    },
     Break,
 }
 
@@ -183,6 +199,12 @@ fn inlines(content: &[Inline]) -> Vec<InlineView<'_>> {
                 InlineView::Node(NodeView::Strike { text: inlines(c) })
             }
             InlineKind::Code(text) => InlineView::Node(NodeView::Code { text }),
+            InlineKind::Link { dest, content }
+                if book::reference_target(dest).is_some() =>
+            {
+                let id = book::reference_target(dest).unwrap_or_default();
+                InlineView::Node(NodeView::Ref { id, text: inlines(content) })
+            }
             InlineKind::Link { dest, content } if is_web_link(dest) => {
                 InlineView::Node(NodeView::Link { dest, text: inlines(content) })
             }

@@ -25,7 +25,7 @@ use self::fonts::{Fonts, INSTALL_HINT};
 use self::world::{HuibianWorld, Templates};
 use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::markdown::{Block, Inline, InlineKind};
+use crate::markdown::{Block, InlineKind};
 use crate::source::{SourceId, Sources, Span};
 
 /// A typeset book.
@@ -215,36 +215,11 @@ fn check_coverage(
     }
 }
 
+/// Text of every inline in `blocks`, with its span.
 fn walk_blocks(blocks: &[Block], visit: &mut impl FnMut(&str, Option<&Span>)) {
-    for block in blocks {
-        match block {
-            Block::Heading { content, .. } | Block::Para { content, .. } => {
-                walk_inlines(content, visit)
-            }
-            Block::List { items, .. } => {
-                items.iter().for_each(|item| walk_blocks(item, visit))
-            }
-            Block::Quote { blocks, .. } => walk_blocks(blocks, visit),
-            Block::Table { rows, .. } => {
-                rows.iter().flatten().for_each(|cell| walk_inlines(cell, visit))
-            }
-            Block::Code { text, span } => visit(text, Some(span)),
-            Block::Rule { .. } => {}
+    crate::markdown::walk_inlines(blocks, &mut |inline| {
+        if let InlineKind::Text(text) | InlineKind::Code(text) = &inline.kind {
+            visit(text, Some(&inline.span));
         }
-    }
-}
-
-fn walk_inlines(inlines: &[Inline], visit: &mut impl FnMut(&str, Option<&Span>)) {
-    for inline in inlines {
-        match &inline.kind {
-            InlineKind::Text(text) | InlineKind::Code(text) => {
-                visit(text, Some(&inline.span))
-            }
-            InlineKind::Strong(c)
-            | InlineKind::Emph(c)
-            | InlineKind::Strike(c)
-            | InlineKind::Link { content: c, .. } => walk_inlines(c, visit),
-            InlineKind::Break => {}
-        }
-    }
+    });
 }

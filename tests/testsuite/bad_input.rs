@@ -177,9 +177,17 @@ fn each_bad_input_fails_with_a_located_message_and_keeps_the_old_pdf() {
             "{}: the old PDF changed",
             case.name
         );
-        let leftovers: Vec<_> =
-            std::fs::read_dir(pdf.parent().unwrap()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "{}: stray files in the output folder", case.name);
+        let mut names: Vec<String> = std::fs::read_dir(pdf.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["ed.pdf", "toc.json"],
+            "{}: stray files in the output folder",
+            case.name
+        );
     }
 }
 
@@ -229,11 +237,11 @@ fn a_template_error_points_into_the_template_and_keeps_the_old_pdf() {
     let before = std::fs::read(&pdf).unwrap();
 
     let broken = template.replacen(
-        "#let line-gap = 0.8em",
-        "#let line-gap = 0.8em + no-such-thing",
+        "#let fonts = book.fonts",
+        "#let fonts = book.fonts + no-such-thing",
         1,
     );
-    assert_ne!(broken, template);
+    assert!(broken != template, "the template no longer has the line this test breaks");
     std::fs::write(dir.join("templates/edition.typ"), broken).unwrap();
     let output = huibian_in(dir, &["build"]);
     let message = stderr(&output);
@@ -255,7 +263,7 @@ fn without_a_templates_folder_the_built_in_template_is_used() {
     let output = huibian_in(dir, &["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("wrote out/h/h.pdf"), "{}", stderr(&output));
-    assert_eq!(Pdf::open(&dir.join("out/h/h.pdf")).page_count(), 4);
+    assert_eq!(open_pdf(&dir.join("out/h/h.pdf")).page_count(), 4);
 }
 
 #[test]

@@ -1,19 +1,8 @@
 //! `huibian build` on the fixture edition: the book a reader opens.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use crate::prelude::*;
-
-/// The fixture edition, built once for all tests in this module.
-fn basic() -> &'static (tempfile::TempDir, PathBuf) {
-    static BUILT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
-        let pdf = build_ok(&fixture("basic"), out.path());
-        (out, pdf)
-    })
-}
 
 /// A policy's title and its first-level section headings.
 type PolicyOutline = (String, Vec<String>);
@@ -55,7 +44,7 @@ fn expected_structure(edition: &Path) -> Vec<(String, Vec<PolicyOutline>)> {
 
 #[test]
 fn fixture_edition_has_cover_front_matter_and_body() {
-    let pdf = Pdf::open(&basic().1);
+    let pdf = open_pdf(&basic().1);
     // Golden figure for the current template with Noto CJK: change it deliberately.
     assert_eq!(pdf.page_count(), 18);
     assert_eq!(
@@ -88,7 +77,7 @@ fn fixture_edition_has_cover_front_matter_and_body() {
 
 #[test]
 fn bookmarks_name_every_category_policy_and_first_level_section() {
-    let pdf = Pdf::open(&basic().1);
+    let pdf = open_pdf(&basic().1);
     let marks = pdf.bookmarks();
     let mut expected = vec![(1, "引　言".to_string()), (1, "目　录".to_string())];
     for (number, (category, policies)) in
@@ -107,7 +96,7 @@ fn bookmarks_name_every_category_policy_and_first_level_section() {
 
 #[test]
 fn each_policy_title_is_on_the_page_its_bookmark_names() {
-    let pdf = Pdf::open(&basic().1);
+    let pdf = open_pdf(&basic().1);
     let policies: Vec<_> = pdf.bookmarks().into_iter().filter(|m| m.level == 2).collect();
     assert_eq!(policies.len(), 4);
     for mark in policies {
@@ -123,7 +112,7 @@ fn each_policy_title_is_on_the_page_its_bookmark_names() {
 
 #[test]
 fn table_of_contents_lists_categories_and_policies_with_page_numbers() {
-    let pdf = Pdf::open(&basic().1);
+    let pdf = open_pdf(&basic().1);
     let toc = compact(&pdf.text(3));
     assert!(toc.starts_with("北京市支持民营企业高质量发展政策汇编目录"), "{toc}");
     let labels = pdf.page_labels();
@@ -146,8 +135,8 @@ fn table_of_contents_lists_categories_and_policies_with_page_numbers() {
 
 #[test]
 fn policy_text_signature_and_document_number_are_printed() {
-    let pdf = Pdf::open(&basic().1);
-    let text = pdf.compact_text();
+    let pdf = open_pdf(&basic().1);
+    let text = compact_text(&pdf);
     for expected in [
         "京管发〔2021〕16号",
         "附件：失效的行政规范性文件目录",

@@ -7,8 +7,8 @@ use crate::prelude::*;
 fn markup_in_every_field_prints_literally() {
     let out = tempfile::tempdir().unwrap();
     let pdf_path = build_ok(&fixture("hostile"), out.path());
-    let pdf = Pdf::open(&pdf_path);
-    let text = pdf.compact_text();
+    let pdf = open_pdf(&pdf_path);
+    let text = compact_text(&pdf);
     for literal in [
         // edition.toml
         r#"汇编 #read("/etc/passwd") $x$ <a> @b"#,

@@ -6,3 +6,4 @@ mod prelude;
 mod bad_input;
 mod build;
 mod hostile;
+mod toc;

@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use lopdf::{Document, Object};
-
 /// The repository root; commands run here so that `templates/` is the project's.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -61,127 +59,27 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Removes all whitespace: PDF text extraction breaks lines where the layout did.
-pub fn compact(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
+/// The PDF reader of `huibian check --pdf` (lopdf, independent of Typst).
+pub use huibian::pdf_check::{PdfReader as Pdf, compact};
+
+/// All text of a PDF, whitespace removed.
+pub fn compact_text(pdf: &Pdf) -> String {
+    (1..=pdf.page_count() as u32).map(|p| compact(&pdf.text(p))).collect()
 }
 
-/// A built PDF, read back independently of Typst.
-pub struct Pdf {
-    doc: Document,
+/// Opens a PDF, panicking with its path if it cannot be read.
+pub fn open_pdf(path: &Path) -> Pdf {
+    Pdf::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// One bookmark.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bookmark {
-    pub level: usize,
-    pub title: String,
-    pub page: usize,
-}
-
-impl Pdf {
-    pub fn open(path: &Path) -> Self {
-        Self { doc: Document::load(path).expect("a readable PDF") }
-    }
-
-    pub fn page_count(&self) -> usize {
-        self.doc.get_pages().len()
-    }
-
-    /// Text of a 1-based page.
-    pub fn text(&self, page: u32) -> String {
-        self.doc.extract_text(&[page]).unwrap_or_default()
-    }
-
-    /// All text, whitespace removed.
-    pub fn compact_text(&self) -> String {
-        (1..=self.page_count() as u32).map(|p| compact(&self.text(p))).collect()
-    }
-
-    pub fn bookmarks(&self) -> Vec<Bookmark> {
-        let toc = self.doc.get_toc().expect("the PDF has bookmarks");
-        toc.toc
-            .into_iter()
-            .map(|t| Bookmark { level: t.level, title: t.title, page: t.page })
-            .collect()
-    }
-
-    fn info(&self, key: &[u8]) -> Option<String> {
-        let info = self.doc.trailer.get(b"Info").ok()?;
-        let dict = match info {
-            Object::Reference(id) => self.doc.get_dictionary(*id).ok()?,
-            Object::Dictionary(dict) => dict,
-            _ => return None,
-        };
-        lopdf::decode_text_string(dict.get(key).ok()?).ok()
-    }
-
-    pub fn title(&self) -> Option<String> {
-        self.info(b"Title")
-    }
-
-    pub fn author(&self) -> Option<String> {
-        self.info(b"Author")
-    }
-
-    /// The printed label of every page, from the catalog's /PageLabels number tree
-    /// (empty string for a page without a label).
-    pub fn page_labels(&self) -> Vec<String> {
-        let catalog = self.doc.catalog().expect("catalog");
-        let labels = match catalog.get(b"PageLabels") {
-            Ok(Object::Reference(id)) => {
-                self.doc.get_dictionary(*id).expect("labels").clone()
-            }
-            Ok(Object::Dictionary(dict)) => dict.clone(),
-            _ => return vec![String::new(); self.page_count()],
-        };
-        let nums = match labels.get(b"Nums").expect("Nums") {
-            Object::Array(nums) => nums.clone(),
-            Object::Reference(id) => {
-                self.doc.get_object(*id).unwrap().as_array().unwrap().clone()
-            }
-            other => panic!("unexpected Nums {other:?}"),
-        };
-        let mut ranges = Vec::new();
-        for pair in nums.chunks(2) {
-            let start = pair[0].as_i64().unwrap() as usize;
-            let dict = match &pair[1] {
-                Object::Reference(id) => self.doc.get_dictionary(*id).unwrap().clone(),
-                Object::Dictionary(dict) => dict.clone(),
-                other => panic!("unexpected label {other:?}"),
-            };
-            let style =
-                dict.get(b"S").ok().and_then(|s| s.as_name().ok()).map(|n| n.to_vec());
-            let first =
-                dict.get(b"St").ok().and_then(|s| s.as_i64().ok()).unwrap_or(1) as usize;
-            ranges.push((start, style, first));
-        }
-        (0..self.page_count())
-            .map(|page| {
-                let Some((start, style, first)) =
-                    ranges.iter().rev().find(|r| r.0 <= page)
-                else {
-                    return String::new();
-                };
-                let n = first + page - start;
-                match style.as_deref() {
-                    Some(b"D") => n.to_string(),
-                    Some(b"r") => roman(n),
-                    _ => String::new(),
-                }
-            })
-            .collect()
-    }
-}
-
-fn roman(mut n: usize) -> String {
-    let table = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
-    let mut out = String::new();
-    for (value, digits) in table {
-        while n >= value {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
+/// The fixture edition `basic`, built once per test run into a temporary `out` folder:
+/// (that folder, the PDF's path).
+pub fn basic() -> &'static (tempfile::TempDir, PathBuf) {
+    static BUILT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> =
+        std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let pdf = build_ok(&fixture("basic"), out.path());
+        (out, pdf)
+    })
 }
