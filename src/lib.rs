@@ -16,10 +16,12 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod book;
+pub mod check;
 pub mod cjk;
 pub mod cli;
 pub mod diag;
 pub mod edition;
+pub mod fmt;
 pub mod import;
 pub mod markdown;
 pub mod normalize;

@@ -35,6 +35,7 @@ pub(crate) fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let edition = Edition::load(folder, &mut sources, &mut diags)?;
         if let Some(edition) = &edition {
             let book = book::assemble(edition, &sources, &mut diags);
+            crate::check::check(edition, &book, &sources, &mut diags);
             if args.pdf && !diags.has_errors() {
                 check_pdf(&output_dir(&args.out, &book.id), &book.id, &mut diags)?;
             }

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod fmt;
 mod import;
 mod toc;
 
@@ -45,6 +46,14 @@ pub enum Command {
     /// numbers printed in the 目录. Exits 1 if anything is wrong.
     Check(CheckArgs),
 
+    /// Rewrite sources in canonical form: numbering markers, headings, punctuation
+    /// width and spaces in Chinese text, front matter order, blank lines.
+    ///
+    /// Never changes a Han character or a digit of the text. Lists the files it
+    /// changes; with `--check` changes nothing, prints a diff and exits 1 if any file
+    /// would change. Numbering is legal text: it is renumbered only with `--renumber`.
+    Fmt(FmtArgs),
+
     /// Import an older edition from its PDF, or from the text extracted from it.
     ///
     /// Reads the book's own 目录 for its structure, splits the text at the titles it
@@ -86,6 +95,22 @@ pub enum CheckFormat {
     Text,
     /// One JSON document with every finding.
     Json,
+}
+
+/// Arguments of `huibian fmt`.
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Editions (ids or folders) or single Markdown files; all editions if none.
+    #[arg(value_name = "ED|FILE")]
+    pub targets: Vec<String>,
+
+    /// Change nothing; print what would change and exit 1 if anything would.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Also repair numbering sequences (gaps, duplicates, wrong restarts).
+    #[arg(long)]
+    pub renumber: bool,
 }
 
 /// Arguments of `huibian import`.
@@ -173,6 +198,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::check(&args),
         Command::Toc(args) => toc::toc(&args),
         Command::Import(args) => import::import(&args),
+        Command::Fmt(args) => fmt::fmt(&args),
     }
 }
 

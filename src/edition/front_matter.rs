@@ -43,6 +43,29 @@ pub fn split(text: &str) -> Result<Split, Unclosed> {
     Err(Unclosed { fence: 0..first_line_end })
 }
 
+/// The byte range of the line `key: …` inside the front matter `yaml` of `text`.
+pub fn key_line(
+    text: &str,
+    yaml: &std::ops::Range<usize>,
+    key: &str,
+) -> Option<std::ops::Range<usize>> {
+    let block = text.get(yaml.clone())?;
+    let mut offset = yaml.start;
+    for line in block.split_inclusive('\n') {
+        if line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')) {
+            return Some(offset..offset + line.trim_end().len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The line `key: …` of a whole file's front matter, for findings about a value.
+pub fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let yaml = split(text).ok()?.yaml?;
+    key_line(text, &yaml, key)
+}
+
 /// The metadata of one policy.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -537,13 +537,5 @@ fn yaml_message(err: &serde_saphyr::Error) -> String {
 
 /// The span of the line `key: …` in a front matter block, or its start.
 fn key_span(file: &SourceFile, yaml: &Range<usize>, key: &str) -> Range<usize> {
-    let block = &file.text[yaml.clone()];
-    let mut offset = yaml.start;
-    for line in block.split_inclusive('\n') {
-        if line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')) {
-            return offset..offset + line.trim_end().len();
-        }
-        offset += line.len();
-    }
-    yaml.start..yaml.start
+    front_matter::key_line(&file.text, yaml, key).unwrap_or(yaml.start..yaml.start)
 }

@@ -40,6 +40,20 @@ fn numbering_at_start(chars: &[char], open: usize, close: usize) -> bool {
 /// two digits (a time, `10:30`) or inside a URL (`http://`) has no CJK neighbour and
 /// stays as it is; a comma inside a number (`1,000`) likewise.
 pub fn punctuation_width(text: &str) -> String {
+    // One pass widens what touches CJK text; a widened mark is CJK text for its
+    // neighbours (`:(` after Chinese), so repeat until nothing changes. Each pass only
+    // widens, so this ends, in practice after two or three passes.
+    let mut current = widen_once(text);
+    loop {
+        let next = widen_once(&current);
+        if next == current {
+            return current;
+        }
+        current = next;
+    }
+}
+
+fn widen_once(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = chars.clone();
     // Pair parentheses first: a pair is widened if any of its four neighbours is CJK.
@@ -60,7 +74,7 @@ pub fn punctuation_width(text: &str) -> String {
                         out[open] = '（';
                         out[i] = '）';
                     }
-                } else if cjk_side(prev_non_space(&chars, i)) {
+                } else if cjk_side(prev_non_space(&out, i)) {
                     out[i] = '）';
                 }
             }
@@ -68,9 +82,7 @@ pub fn punctuation_width(text: &str) -> String {
         }
     }
     for open in stack {
-        if cjk_side(next_non_space(&chars, open))
-            || cjk_side(prev_non_space(&chars, open))
-        {
+        if cjk_side(next_non_space(&out, open)) || cjk_side(prev_non_space(&out, open)) {
             out[open] = '（';
         }
     }
@@ -83,8 +95,10 @@ pub fn punctuation_width(text: &str) -> String {
             '!' => '！',
             _ => continue,
         };
-        let prev = prev_non_space(&chars, i);
-        let next = next_non_space(&chars, i);
+        // Neighbours as already widened, so that one pass gives what two would
+        // (`(二):` → `（二）：`, not `（二）:`): formatting must be idempotent.
+        let prev = prev_non_space(&out, i);
+        let next = next_non_space(&out, i);
         let digit_both = prev.is_some_and(|p| p.is_ascii_digit())
             && next.is_some_and(|n| n.is_ascii_digit());
         if digit_both {

@@ -53,6 +53,14 @@ pub enum MarkerKind {
     Ordinal,
 }
 
+impl MarkerKind {
+    /// Whether the kind numbers the document's structure (everything but the inline
+    /// enumerations `一是` and `第一，`, which live inside sentences).
+    pub fn is_structural(self) -> bool {
+        !matches!(self, MarkerKind::InlineEnum | MarkerKind::Ordinal)
+    }
+}
+
 /// A non-canonical form of a marker, as editors paste it; `check` names it and `fmt`
 /// rewrites it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

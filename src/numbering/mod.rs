@@ -12,9 +12,12 @@
 //!   rewrite to canonical form;
 //! - [`outline`]: which of the two hierarchies a document uses, the rank of each marker
 //!   kind in it, whether a numbered line is a heading, and who is whose parent;
+//! - [`document`]: a whole document's plan: which blocks are numbered and which
+//!   should be headings at which level, up to the attachment list;
 //! - [`mod@validate`]: gaps, duplicates, wrong order, wrong restarts, wrong kinds and widths
 //!   over a whole document's markers, and the renumbering that repairs the sequences.
 
+pub mod document;
 pub mod marker;
 pub mod numerals;
 pub mod outline;

@@ -1,0 +1,36 @@
+//! `huibian check`: everything wrong in an edition's sources, as findings.
+//!
+//! Loading and assembling already report what stops a build (broken YAML, missing
+//! files, unknown references). This stage adds what an editor must decide on:
+//! - [`numbering`]: gaps, duplicates, order, restarts, marker widths and kinds, and
+//!   numbered lines whose heading level disagrees with their rank;
+//! - [`text`]: half-width punctuation and stray spaces in CJK text, unbalanced
+//!   brackets and quotes;
+//! - [`edition`]: empty policies, duplicate titles and 文号, dates outside the
+//!   edition's period, files the manifest does not name.
+//!
+//! Numbering errors are errors (the text is legal text, and an editor must look);
+//! what `huibian fmt` repairs by itself is a warning.
+
+mod edition;
+mod numbering;
+mod text;
+
+use crate::book::Book;
+use crate::diag::Diagnostics;
+use crate::edition::Edition;
+use crate::source::Sources;
+
+/// Runs every check on a loaded and assembled edition.
+pub fn check(edition: &Edition, book: &Book, sources: &Sources, diags: &mut Diagnostics) {
+    for policy in book.policies() {
+        numbering::check_policy(policy, sources, diags);
+        text::check_doc(&policy.doc, sources, diags);
+    }
+    for text_file in
+        book.intro.iter().chain(book.categories.iter().filter_map(|c| c.body.as_ref()))
+    {
+        text::check_doc(&text_file.doc, sources, diags);
+    }
+    edition::check_edition(edition, book, sources, diags);
+}

@@ -1,0 +1,151 @@
+//! Text findings: half-width punctuation and stray spaces in CJK text (which `fmt`
+//! repairs), and brackets or quotes opened and never closed (which it cannot).
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::{Block, Doc, Inline, InlineKind};
+use crate::normalize::normalize_text;
+use crate::numbering::recognize;
+use crate::source::{Sources, Span};
+
+/// Pairs that must balance inside one paragraph.
+const PAIRS: &[(char, char)] = &[
+    ('（', '）'),
+    ('《', '》'),
+    ('“', '”'),
+    ('‘', '’'),
+    ('〔', '〕'),
+    ('【', '】'),
+    ('「', '」'),
+];
+
+/// Checks every paragraph and heading of a document.
+pub(super) fn check_doc(doc: &Doc, sources: &Sources, diags: &mut Diagnostics) {
+    walk(&doc.blocks, &mut |content, _| {
+        let (Some(first), Some(last)) = (content.first(), content.last()) else { return };
+        let span =
+            Span::new(first.span.source, first.span.range.start..last.span.range.end);
+        let Some(text) = sources.get(span.source).text.get(span.range.clone()) else {
+            return;
+        };
+        if !has_markup(content) {
+            check_normalised(text, &span, diags);
+        }
+        check_balance(text, &span, diags);
+    });
+}
+
+fn walk<'a>(blocks: &'a [Block], visit: &mut impl FnMut(&'a [Inline], &'a Span)) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, span, .. } | Block::Para { content, span } => {
+                visit(content, span)
+            }
+            Block::List { items, .. } => items.iter().for_each(|item| walk(item, visit)),
+            Block::Quote { blocks, .. } => walk(blocks, visit),
+            _ => {}
+        }
+    }
+}
+
+/// Links and code carry syntax (URLs, code) that text rules must not touch.
+fn has_markup(content: &[Inline]) -> bool {
+    content.iter().any(|inline| match &inline.kind {
+        InlineKind::Link { .. } | InlineKind::Code(_) => true,
+        InlineKind::Strong(c) | InlineKind::Emph(c) | InlineKind::Strike(c) => {
+            has_markup(c)
+        }
+        _ => false,
+    })
+}
+
+/// Compares each line with its normalised form (the marker at the start of a block
+/// is `numbering`'s business and is skipped).
+fn check_normalised(text: &str, span: &Span, diags: &mut Diagnostics) {
+    let mut offset = span.range.start;
+    let mut punctuation = (0, None);
+    let mut spaces = (0, None);
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.trim_end();
+        let skip =
+            if index == 0 { recognize(body).map_or(0, |m| m.range.end) } else { 0 };
+        let rest = body.get(skip..).unwrap_or("");
+        let fixed = normalize_text(rest);
+        if fixed != rest {
+            let base = offset + skip;
+            let mut fixed_chars = fixed.chars().peekable();
+            let mut position = 0;
+            for c in rest.chars() {
+                if fixed_chars.peek() == Some(&c) {
+                    fixed_chars.next();
+                } else if c == ' ' {
+                    spaces.0 += 1;
+                    spaces.1.get_or_insert(base + position);
+                } else {
+                    fixed_chars.next();
+                    punctuation.0 += 1;
+                    punctuation.1.get_or_insert((base + position, c));
+                }
+                position += c.len_utf8();
+            }
+        }
+        offset += line.len();
+    }
+    if let (count, Some((at, c))) = punctuation {
+        diags.push(
+            Diagnostic::warning(
+                "half-width-punctuation",
+                format!(
+                    "{count} half-width punctuation mark(s) in Chinese text, first `{c}`"
+                ),
+            )
+            .with_span(Span::new(span.source, at..at + c.len_utf8()))
+            .with_hint("`huibian fmt` makes them full-width (，：；？！（）)"),
+        );
+    }
+    if let (count, Some(at)) = spaces {
+        diags.push(
+            Diagnostic::warning("cjk-space", format!("{count} space(s) inside Chinese text"))
+                .with_span(Span::new(span.source, at..at + 1))
+                .with_hint("`huibian fmt` removes them; spacing around Latin text is the renderer's job"),
+        );
+    }
+}
+
+/// Reports the first bracket or quote of a paragraph that is never closed, or closed
+/// without being opened.
+fn check_balance(text: &str, span: &Span, diags: &mut Diagnostics) {
+    let mut open: Vec<(char, usize)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        if let Some(&(_, close)) = PAIRS.iter().find(|(o, _)| *o == c) {
+            open.push((close, at));
+        } else if PAIRS.iter().any(|(_, cl)| *cl == c) {
+            match open.iter().rposition(|(close, _)| *close == c) {
+                Some(index) => {
+                    open.truncate(index);
+                }
+                None => {
+                    report(diags, span, at, c, format!("`{c}` closes nothing"));
+                    return;
+                }
+            }
+        }
+    }
+    if let Some(&(close, at)) = open.first() {
+        let c = text[at..].chars().next().unwrap_or(' ');
+        report(
+            diags,
+            span,
+            at,
+            c,
+            format!("`{c}` is never closed (no `{close}` in this paragraph)"),
+        );
+    }
+}
+
+fn report(diags: &mut Diagnostics, span: &Span, at: usize, c: char, message: String) {
+    let start = span.range.start + at;
+    diags.push(
+        Diagnostic::warning("unbalanced", message)
+            .with_span(Span::new(span.source, start..start + c.len_utf8())),
+    );
+}

@@ -1,0 +1,411 @@
+//! `huibian fmt`: a source file → the same file in canonical form.
+//!
+//! What changes, and only this (DESIGN.md, "Numbering and headings"):
+//! - numbering markers in canonical width (`(一)` → `（一）`, `1、` → `1.`, one
+//!   full-width space after `第X条`);
+//! - a numbered line that stands alone becomes an ATX heading at its rank's level,
+//!   a numbered heading that goes on with text becomes a paragraph again;
+//! - half-width punctuation and spaces in CJK text ([`crate::normalize`]);
+//! - front matter keys in a fixed order; one blank line between blocks; one final
+//!   newline (BOM and CRLF are gone since reading).
+//!
+//! Blocks with links, code or HTML keep their text as written (their syntax is not
+//! prose), and so does everything that is not a paragraph or heading: lists, tables,
+//! quotes, code. With `renumber`, sequences are repaired to 1, 2, 3… under each parent.
+//! Formatting is a pure function of the text, so it is idempotent by test.
+
+mod yaml;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag};
+
+use crate::cjk::is_cjk;
+use crate::edition::front_matter::{self, FrontMatter, TextMatter};
+use crate::normalize::normalize_text;
+use crate::numbering::{self, Variant, document::plan, recognize};
+
+/// What kind of file is being formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A policy: front matter with at least a title is required.
+    Policy,
+    /// An intro or a category body: front matter optional.
+    Text,
+}
+
+/// Formatting choices.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Repair numbering sequences (numbering is legal text: only on request).
+    pub renumber: bool,
+}
+
+/// The formatted text and what `renumber` changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formatted {
+    /// The file's new text.
+    pub text: String,
+    /// Markers renumbered: (1-based line in the original file, old marker, new marker).
+    pub renumbered: Vec<(usize, String, String)>,
+    /// Why renumbering was skipped, if it was asked for and not done.
+    pub renumber_skipped: Option<&'static str>,
+}
+
+/// Why a file cannot be formatted (it is left untouched).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// The opening `---` has no closing one.
+    #[error("front matter is not closed")]
+    Unclosed,
+    /// The front matter does not parse.
+    #[error("front matter: {0}")]
+    Yaml(String),
+    /// A policy file without front matter.
+    #[error("policy file has no front matter")]
+    NoFrontMatter,
+}
+
+/// Formats one file's text.
+pub fn format(
+    text: &str,
+    role: Role,
+    options: Options,
+) -> Result<Formatted, FormatError> {
+    let split = front_matter::split(text).map_err(|_| FormatError::Unclosed)?;
+    let yaml = split.yaml.as_ref().map(|range| &text[range.clone()]);
+    let (head, title, excerpt) = match (role, yaml) {
+        (Role::Policy, None) => return Err(FormatError::NoFrontMatter),
+        (Role::Policy, Some(yaml)) => {
+            let matter: FrontMatter = serde_saphyr::from_str(yaml)
+                .map_err(|e| FormatError::Yaml(first_line(&e)))?;
+            let head =
+                if keeps_verbatim(yaml) { verbatim(yaml) } else { yaml::policy(&matter) };
+            (head, matter.title.clone(), matter.excerpt)
+        }
+        (Role::Text, Some(yaml)) => {
+            let matter: TextMatter = serde_saphyr::from_str(yaml)
+                .map_err(|e| FormatError::Yaml(first_line(&e)))?;
+            let head =
+                if keeps_verbatim(yaml) { verbatim(yaml) } else { yaml::text(&matter) };
+            (head, matter.title.unwrap_or_default(), false)
+        }
+        (Role::Text, None) => (String::new(), String::new(), false),
+    };
+    let body_start = split.body_start;
+    let first_body_line = text[..body_start].matches('\n').count() + 1;
+    let renumber = options.renumber && !excerpt;
+    let (body, renumbered) =
+        format_body(&text[body_start..], &title, renumber, first_body_line);
+    let mut out = head;
+    out.push_str(&body);
+    Ok(Formatted {
+        text: out,
+        renumbered,
+        renumber_skipped: (options.renumber && excerpt)
+            .then_some("an excerpt (excerpt: true): its gaps are expected"),
+    })
+}
+
+fn first_line(err: &serde_saphyr::Error) -> String {
+    err.to_string().lines().next().unwrap_or("invalid YAML").to_string()
+}
+
+/// Comments in front matter cannot be re-emitted; such a header is kept as written.
+fn keeps_verbatim(yaml: &str) -> bool {
+    yaml.lines().any(|l| l.trim_start().starts_with('#'))
+}
+
+fn verbatim(yaml: &str) -> String {
+    format!("---\n{yaml}---\n")
+}
+
+/// What ends a line or a block without being text: ASCII blanks only (a full-width
+/// space is text to Markdown).
+const BLANK: [char; 4] = ['\n', ' ', '\t', '\r'];
+
+/// A top-level block of the body.
+struct Piece {
+    range: Range<usize>,
+    kind: PieceKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PieceKind {
+    Para,
+    /// An ATX heading with its level; setext headings are `Other`.
+    Heading(u8),
+    /// Anything kept verbatim.
+    Other,
+}
+
+/// The body's top-level blocks, and any text between them that produced no block
+/// (link reference definitions), so that nothing is lost.
+fn pieces(body: &str) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut depth = 0usize;
+    let options = MdOptions::ENABLE_TABLES | MdOptions::ENABLE_STRIKETHROUGH;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let kind = match tag {
+                        Tag::Paragraph => PieceKind::Para,
+                        Tag::Heading { level, .. }
+                            if body[range.clone()].starts_with('#') =>
+                        {
+                            PieceKind::Heading(level as u8)
+                        }
+                        _ => PieceKind::Other,
+                    };
+                    out.push(Piece { range: range.clone(), kind });
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(Piece { range, kind: PieceKind::Other }),
+            _ => {}
+        }
+    }
+    // A block's range may start after its indentation (indented code): take the
+    // indentation along, it is part of the block's syntax.
+    for piece in &mut out {
+        let line_start = body[..piece.range.start].rfind('\n').map_or(0, |i| i + 1);
+        if body[line_start..piece.range.start].chars().all(|c| c == ' ' || c == '\t') {
+            piece.range.start = line_start;
+        }
+    }
+    // Keep non-blank text the parser did not turn into blocks.
+    let mut all = Vec::with_capacity(out.len());
+    let mut cursor = 0;
+    for piece in out {
+        if piece.range.start > cursor
+            && !body[cursor..piece.range.start].trim().is_empty()
+        {
+            all.push(Piece { range: cursor..piece.range.start, kind: PieceKind::Other });
+        }
+        cursor = cursor.max(piece.range.end);
+        all.push(piece);
+    }
+    if cursor < body.len() && !body[cursor..].trim().is_empty() {
+        all.push(Piece { range: cursor..body.len(), kind: PieceKind::Other });
+    }
+    all
+}
+
+/// A paragraph or heading being rewritten.
+struct Prose {
+    piece: usize,
+    lines: Vec<String>,
+    heading: Option<u8>,
+    /// Line of the block in the original file.
+    line: usize,
+}
+
+fn format_body(
+    body: &str,
+    title: &str,
+    renumber: bool,
+    first_line: usize,
+) -> (String, Vec<(usize, String, String)>) {
+    let pieces = pieces(body);
+    let mut prose: Vec<Prose> = Vec::new();
+    for (index, piece) in pieces.iter().enumerate() {
+        let raw = body[piece.range.clone()].trim_end_matches(BLANK);
+        let line = first_line + body[..piece.range.start].matches('\n').count();
+        match piece.kind {
+            PieceKind::Para => {
+                for (offset, lines) in split_items(prose_lines(raw)) {
+                    prose.push(Prose {
+                        piece: index,
+                        lines,
+                        heading: None,
+                        line: line + offset,
+                    });
+                }
+            }
+            PieceKind::Heading(level) => {
+                let lines = prose_lines(&heading_text(raw));
+                prose.push(Prose { piece: index, lines, heading: Some(level), line });
+            }
+            PieceKind::Other => continue,
+        }
+    }
+
+    // Numbering plan over the canonical texts.
+    let joined: Vec<String> = prose.iter().map(|p| join_lines(&p.lines)).collect();
+    let texts: Vec<&str> = joined.iter().map(String::as_str).collect();
+    let plan = plan(title, &texts);
+    let mut renumbered = Vec::new();
+    if renumber {
+        let markers = plan.markers();
+        for (item, value) in numbering::renumber(&markers, plan.hierarchy) {
+            let numbered = &plan.numbered[item];
+            let block = &mut prose[numbered.block];
+            let Some(first) = block.lines.first_mut() else { continue };
+            let Some(marker) = recognize(first) else { continue };
+            if let Some(new) = numbering::rewrite(first, &marker, value) {
+                let old_marker =
+                    first.get(marker.range.clone()).unwrap_or("").trim().to_string();
+                let new_marker = numbering::canonical_text(marker.kind, value);
+                renumbered.push((block.line, old_marker, new_marker));
+                *first = new;
+            }
+        }
+    }
+    for numbered in &plan.numbered {
+        prose[numbered.block].heading = numbered.heading;
+    }
+
+    let mut rendered: Vec<String> = pieces
+        .iter()
+        .map(|p| {
+            body[p.range.clone()]
+                .trim_start_matches('\n')
+                .trim_end_matches(BLANK)
+                .to_string()
+        })
+        .collect();
+    let mut written = vec![false; pieces.len()];
+    for block in &prose {
+        let text = match block.heading {
+            Some(level) => {
+                let line = heading_line(&block.lines);
+                // Text ending in `#` needs an explicit closing sequence, or Markdown
+                // would take its `#`s for one and drop them.
+                let close = if line.ends_with('#') { " #" } else { "" };
+                format!("{} {line}{close}", "#".repeat(level.into()))
+            }
+            None => block.lines.join("\n"),
+        };
+        let slot = &mut rendered[block.piece];
+        if std::mem::replace(&mut written[block.piece], true) {
+            slot.push_str("\n\n");
+            slot.push_str(&text);
+        } else {
+            *slot = text;
+        }
+    }
+    let mut out =
+        rendered.into_iter().filter(|r| !r.is_empty()).collect::<Vec<_>>().join("\n\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    (out, renumbered)
+}
+
+/// Splits a paragraph where a line starts with a numbering marker right after a line
+/// that ends a sentence: the editor meant a new numbered item, and the PDF would
+/// otherwise run the two together. Returns each part with its line offset.
+fn split_items(lines: Vec<String>) -> Vec<(usize, Vec<String>)> {
+    let mut parts: Vec<(usize, Vec<String>)> = Vec::new();
+    for (index, line) in lines.into_iter().enumerate() {
+        let starts_item = recognize(&line).is_some_and(|m| m.kind.is_structural());
+        let after_sentence =
+            parts.last().and_then(|(_, part)| part.last()).is_some_and(|prev| {
+                prev.trim_end().ends_with(['。', '；', '：', '！', '？'])
+            });
+        match parts.last_mut() {
+            Some((_, part)) if !(starts_item && after_sentence) => part.push(line),
+            // A new item's marker is made canonical as any block's first line is, and
+            // the part before it loses a hard break it no longer needs.
+            _ => {
+                if let Some(last) = parts.last_mut().and_then(|(_, part)| part.last_mut())
+                {
+                    last.truncate(last.trim_end_matches(' ').len());
+                }
+                parts.push((index, vec![canonical_marker(&line)]));
+            }
+        }
+    }
+    parts
+}
+
+/// The text of an ATX heading without its `#`s (opening and closing).
+fn heading_text(raw: &str) -> String {
+    let text = raw.trim_start_matches('#').trim();
+    let without_closing = text.trim_end_matches('#');
+    if without_closing.len() < text.len() && without_closing.ends_with(' ') {
+        without_closing.trim_end().to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// A block's lines in canonical form: the marker of the first line canonical, text
+/// normalised where the block is plain prose, trailing spaces gone (except the two
+/// that make a hard line break).
+fn prose_lines(content: &str) -> Vec<String> {
+    let plain = !content.contains(['`', '[', ']', '<', '>', '\\']);
+    let raw: Vec<&str> = content.lines().collect();
+    let last = raw.len().saturating_sub(1);
+    raw.iter()
+        .enumerate()
+        .map(|(index, line)| {
+            let hard_break = index < last && line.ends_with("  ");
+            // Only ASCII blanks: a full-width space is text in Markdown (and editors'
+            // pasted indentation), not a line end.
+            let line = line.trim_end_matches([' ', '\t']);
+            let mut out =
+                if index == 0 { canonical_marker(line) } else { line.to_string() };
+            if plain {
+                let skip = if index == 0 {
+                    recognize(&out).map_or(0, |m| m.range.end)
+                } else {
+                    0
+                };
+                let (head, rest) = out.split_at(skip.min(out.len()));
+                out = format!("{head}{}", normalize_text(rest));
+            }
+            if hard_break {
+                out.push_str("  ");
+            }
+            out
+        })
+        .collect()
+}
+
+/// The line with its marker rewritten canonically, unless that would change a Han
+/// character or a digit (`一十一` spelled differently, `⑴` read as `（1）`): those stay
+/// for an editor to decide, `check` reports them.
+///
+/// A bare `2、` stays too: rewritten as `2.` with nothing after it, Markdown would read
+/// an ordered list item, and the text would change structure.
+fn canonical_marker(line: &str) -> String {
+    let Some((new, marker)) = numbering::canonicalize(line) else {
+        return line.to_string();
+    };
+    let changes_text = marker
+        .issues
+        .iter()
+        .any(|v| matches!(v, Variant::NumeralSpelling | Variant::EnclosedCharacter));
+    let bare_arabic = marker.kind == numbering::MarkerKind::Arabic
+        && line.get(marker.range.end..).is_none_or(|rest| rest.trim().is_empty());
+    if changes_text || bare_arabic { line.to_string() } else { new }
+}
+
+/// A heading's one line: its lines joined, then made canonical as a whole (joining
+/// can bring a marker and its text together).
+fn heading_line(lines: &[String]) -> String {
+    prose_lines(&join_lines(lines)).into_iter().next().unwrap_or_default()
+}
+
+/// Lines joined as a reader sees them: nothing at a break next to CJK text, a space
+/// between Latin words.
+fn join_lines(lines: &[String]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.trim();
+        if let (Some(a), Some(b)) = (out.chars().last(), line.chars().next())
+            && !is_cjk(a)
+            && !is_cjk(b)
+        {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,117 @@
+//! Writing front matter back in a fixed key order, each value quoted only when YAML
+//! needs it, so that `fmt` gives every policy the same header shape.
+
+use crate::edition::front_matter::{FrontMatter, OneOrMany, TextMatter};
+
+/// The canonical front matter of a policy, with fences and a final newline.
+pub(super) fn policy(matter: &FrontMatter) -> String {
+    let mut out = String::from("---\n");
+    line(&mut out, "title", &matter.title);
+    match &matter.issuer {
+        Some(OneOrMany::One(one)) => line(&mut out, "issuer", one),
+        Some(OneOrMany::Many(many)) if many.len() == 1 => {
+            line(&mut out, "issuer", &many[0])
+        }
+        Some(OneOrMany::Many(many)) => {
+            out.push_str("issuer:\n");
+            for issuer in many {
+                out.push_str("  - ");
+                out.push_str(&scalar(issuer));
+                out.push('\n');
+            }
+        }
+        None => {}
+    }
+    if let Some(number) = &matter.number {
+        line(&mut out, "number", number);
+    }
+    if let Some(date) = &matter.date {
+        line(&mut out, "date", date);
+    }
+    if matter.excerpt {
+        out.push_str("excerpt: true\n");
+    }
+    if let Some(id) = &matter.id {
+        line(&mut out, "id", id);
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// The canonical front matter of an intro or category text (none if it is empty).
+pub(super) fn text(matter: &TextMatter) -> String {
+    match &matter.title {
+        Some(title) => {
+            let mut out = String::from("---\n");
+            line(&mut out, "title", title);
+            out.push_str("---\n");
+            out
+        }
+        None => String::new(),
+    }
+}
+
+fn line(out: &mut String, key: &str, value: &str) {
+    out.push_str(key);
+    out.push_str(": ");
+    out.push_str(&scalar(value));
+    out.push('\n');
+}
+
+/// A YAML scalar for `value`: plain when that reads back as the same string, else
+/// single-quoted, or double-quoted (JSON escapes) when it holds control characters.
+fn scalar(value: &str) -> String {
+    if value.chars().any(|c| c.is_control()) {
+        return serde_json::to_string(value).unwrap_or_else(|_| format!("'{value}'"));
+    }
+    if is_plain_safe(value) {
+        return value.to_string();
+    }
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+fn is_plain_safe(value: &str) -> bool {
+    let Some(first) = value.chars().next() else { return false };
+    let reserved_start = "-?:,[]{}#&*!|>'\"%@` ".contains(first);
+    let special = ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"]
+        .iter()
+        .any(|w| value.eq_ignore_ascii_case(w));
+    let numeric = value.parse::<f64>().is_ok()
+        || value.starts_with("0x")
+        || value.starts_with("0o");
+    !reserved_start
+        && !special
+        && !numeric
+        && !value.ends_with(' ')
+        && !value.ends_with(':')
+        && !value.contains(": ")
+        && !value.contains(" #")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_round_trip_through_yaml() {
+        for value in [
+            "北京市培育和激发市场主体活力持续优化营商环境实施方案",
+            "京政发〔2021〕24号",
+            "2021-11-05",
+            "政策标题 #read(\"/etc/passwd\") $x$ <a> @b = x - y \\ * _ #import \"x.typ\"",
+            "<script>alert(1)</script>",
+            "- y",
+            "a: b",
+            "it's",
+            "true",
+            "123",
+            "[x]",
+            "行\t制表",
+        ] {
+            let yaml = format!("v: {}\n", scalar(value));
+            let back: std::collections::BTreeMap<String, String> =
+                serde_saphyr::from_str(&yaml).unwrap_or_else(|e| panic!("{yaml}: {e}"));
+            assert_eq!(back["v"], value, "{yaml}");
+        }
+    }
+}
