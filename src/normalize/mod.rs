@@ -33,7 +33,8 @@ fn numbering_at_start(chars: &[char], open: usize, close: usize) -> bool {
         && inner.iter().all(char::is_ascii_digit)
 }
 
-/// Widens `, : ; ? ! ( )` to `，：；？！（）` where they touch CJK text.
+/// Widens `, : ; ? ! ( )` to `，：；？！（）` and straight `"…"` to `“…”` where they
+/// touch CJK text.
 ///
 /// Parentheses are widened in pairs, so that `(1)完善` and `(2021-2025 年)` get
 /// both halves full-width although one half only touches digits. A colon between
@@ -56,6 +57,25 @@ pub fn punctuation_width(text: &str) -> String {
 fn widen_once(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = chars.clone();
+    // Straight double quotes, taken in pairs in order: a pair that touches CJK text on
+    // any side becomes “…”. An odd last quote is left alone (it may open a quotation
+    // that a later line closes).
+    let quotes: Vec<usize> = (0..chars.len()).filter(|&i| chars[i] == '"').collect();
+    for pair in quotes.chunks_exact(2) {
+        let (open, close) = (pair[0], pair[1]);
+        let touches = [
+            open.checked_sub(1).map(|k| chars[k]),
+            chars.get(open + 1).copied(),
+            chars.get(close.wrapping_sub(1)).copied(),
+            chars.get(close + 1).copied(),
+        ]
+        .into_iter()
+        .any(cjk_side);
+        if touches {
+            out[open] = '“';
+            out[close] = '”';
+        }
+    }
     // Pair parentheses first: a pair is widened if any of its four neighbours is CJK.
     let mut stack: Vec<usize> = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
@@ -162,6 +182,13 @@ pub fn normalize_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn straight_quotes_in_chinese_become_curly() {
+        assert_eq!(punctuation_width("深化\"放管服\"改革"), "深化“放管服”改革");
+        assert_eq!(punctuation_width("say \"hello\" now"), "say \"hello\" now");
+        assert_eq!(punctuation_width("a \"b\" 和\"c"), "a \"b\" 和\"c");
+    }
 
     #[test]
     fn widens_punctuation_next_to_cjk() {

@@ -5,5 +5,7 @@ mod prelude;
 
 mod bad_input;
 mod build;
+mod check;
+mod fmt;
 mod hostile;
 mod toc;
