@@ -29,6 +29,7 @@ pub mod numbering;
 pub mod output;
 pub mod pdf_check;
 pub mod pipeline;
+pub mod scaffold;
 pub mod source;
 pub mod toc;
 pub mod typeset;

@@ -64,6 +64,32 @@ pub(super) fn check_edition(
             );
         }
     }
+    for category in &edition.categories {
+        if category.title.contains(crate::scaffold::TODO_OPEN) {
+            diags.push(
+                Diagnostic::warning(
+                    "todo-marker",
+                    "a category title marked for revision by `huibian new`",
+                )
+                .with_span(category.title_span.clone())
+                .with_hint(
+                    "write this quarter's title and remove the 【待核：…】 marker",
+                ),
+            );
+        }
+        if category.policies.is_empty() && category.body.is_none() {
+            diags.push(
+                Diagnostic::warning(
+                    "empty-category",
+                    format!("category {} has no policies and no text", category.title),
+                )
+                .with_span(category.title_span.clone())
+                .with_hint(
+                    "list its policies in `policies = [...]`, or remove the category",
+                ),
+            );
+        }
+    }
     unlisted_files(edition, sources, diags);
 }
 

@@ -31,6 +31,20 @@ pub(super) fn check_doc(doc: &Doc, sources: &Sources, diags: &mut Diagnostics) {
             check_normalised(text, &span, diags);
         }
         check_balance(text, &span, diags);
+        if let Some(at) = text.find(crate::scaffold::TODO_OPEN) {
+            let start = span.range.start + at;
+            diags.push(
+                Diagnostic::warning(
+                    "todo-marker",
+                    "a date marked for revision by `huibian new`",
+                )
+                .with_span(Span::new(
+                    span.source,
+                    start..start + crate::scaffold::TODO_OPEN.len(),
+                ))
+                .with_hint("write this quarter's date and remove the 【待核：…】 marker"),
+            );
+        }
     });
 }
 

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod fmt;
 mod import;
+mod new;
 mod toc;
 
 use std::path::PathBuf;
@@ -61,6 +62,11 @@ pub enum Command {
     /// ASCII punctuation, paragraphs, headings) and writes `sources/<ID>/`. Prints what
     /// it repaired and the places to proofread.
     Import(ImportArgs),
+
+    /// Start the next quarter's edition: same categories and style, the next
+    /// quarter's subtitle and period, the introduction copied with its dates marked
+    /// 【待核：…】 for revision. Never overwrites.
+    New(NewArgs),
 
     /// Print the regenerated table of contents, with page numbers from the real layout.
     ///
@@ -127,6 +133,18 @@ pub struct ImportArgs {
     /// Replace `sources/<ID>/` if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Arguments of `huibian new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The new edition's id, e.g. 2022-Q1 (YYYY-Qn gives the quarter).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// The edition to start from (default: the latest under `sources/`).
+    #[arg(long, value_name = "ED")]
+    pub from: Option<String>,
 }
 
 /// Arguments of `huibian toc`.
@@ -199,6 +217,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Toc(args) => toc::toc(&args),
         Command::Import(args) => import::import(&args),
         Command::Fmt(args) => fmt::fmt(&args),
+        Command::New(args) => new::new(&args),
     }
 }
 

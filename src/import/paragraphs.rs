@@ -175,6 +175,8 @@ struct Line {
     width: usize,
     /// Whether a CJK–CJK space ended it (so it did not end a paragraph or a block).
     cjk_end: bool,
+    /// Whether a page number followed it: the last line of a page.
+    page_end: bool,
     heading: Option<(Kind, String)>,
 }
 
@@ -288,6 +290,7 @@ fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line>
                 words: Vec::new(),
                 width: 0,
                 cjk_end: false,
+                page_end: false,
                 heading: Some((kind, text)),
             });
             skip = moved;
@@ -304,6 +307,7 @@ fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line>
         if Some(next_i) == skip {
             next_i += 1;
         }
+        let page_end = tokens[i].page_end;
         let (brk, cjk_end) = match tokens.get(next_i) {
             None => (true, false),
             Some(nx) => {
@@ -311,11 +315,13 @@ fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line>
                 let b = nx.text.chars().next().unwrap_or(' ');
                 let in_run = spaced[i] && spaced[next_i];
                 let heading_like = cur.first().is_some_and(|f| marker(f).is_some())
-                    && !cur.iter().any(|c| c.contains(['。', ',', ';', '；', '，']));
+                    && !cur.iter().any(|c| c.contains(['。', ';', '；']));
                 let attachment = cur.first().is_some_and(|f| f.starts_with("附件"));
                 let next_marker = marker(&nx.text).is_some();
                 let article =
                     marker(t).is_some_and(|(k, l)| k == Kind::Article && l == t.len());
+                // `…决定书(略) (注:附件请登录…查询)`: a note stands on its own line.
+                let note_next = is_note(&nx.text);
                 if in_run {
                     (false, false)
                 } else if article && cur.len() == 1 {
@@ -330,12 +336,24 @@ fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line>
                     // sentence when the words up to the next certain line end would not
                     // fit on this line.
                     let full = w >= layout.enough();
-                    let before_item =
-                        next_marker && (ends_terminal(t) || heading_like || attachment);
+                    let before_item = next_marker
+                        && (ends_terminal(t)
+                            || heading_like
+                            || attachment
+                            || ends_paren(t));
+                    // `附件1:…申报指南 附件2:…登记表`: each attachment on its line.
+                    let next_attachment = attachment && nx.text.starts_with("附件");
                     let overflow = ends_terminal(t)
                         && w + rest_of_line(tokens, next_i, layout.full * 2)
                             > layout.full + 6;
-                    (full || before_item || overflow, false)
+                    (
+                        full || before_item
+                            || overflow
+                            || note_next
+                            || page_end
+                            || next_attachment,
+                        false,
+                    )
                 }
             }
         };
@@ -344,6 +362,7 @@ fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line>
                 words: std::mem::take(&mut cur),
                 width: w,
                 cjk_end,
+                page_end,
                 heading: None,
             });
             w = 0;
@@ -351,6 +370,26 @@ fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line>
         i += 1;
     }
     out
+}
+
+/// Whether text ends with a closing parenthesis: `…。（责任单位：市财政局）` ends an
+/// item when the next item's marker follows.
+fn ends_paren(s: &str) -> bool {
+    s.trim_end().ends_with([')', '）'])
+}
+
+/// Whether a line opens a parenthesised aside on what precedes it, such as
+/// `（人民银行营业管理部，北京银保监局，市金融监管局）` after an item's last
+/// sentence: it belongs to that paragraph. A marker `（一）` or a note `（注：` does not.
+fn opens_aside(line: &Line) -> bool {
+    line.heading.is_none()
+        && line.starts_marker().is_none()
+        && line.words.first().is_some_and(|w| w.starts_with(['(', '（']) && !is_note(w))
+}
+
+/// Whether a word opens a note in parentheses, `(注:…` or `（注：…`.
+fn is_note(word: &str) -> bool {
+    word.starts_with("(注") || word.starts_with("（注")
 }
 
 /// The width from word `i` up to the next space between two CJK characters, or
@@ -417,6 +456,7 @@ pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Blo
             && line.width < layout.short()
             && !text.contains(['。', '；', ';'])
             && !text.trim_end().ends_with([',', '，', ':', '：', '、'])
+            && !continues_on_next_page(line, next, layout)
         {
             blocks.push(Block::Heading { kind, text: normalize(&text, report) });
             continue;
@@ -424,15 +464,20 @@ pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Blo
         para.push(line);
         let end = match next {
             None => true,
+            Some(nx) if opens_aside(nx) => false,
             Some(nx) => {
                 nx.heading.is_some()
+                    || (ends_paren(&text) && nx.starts_marker().is_some())
                     || (ends_terminal(&text)
                         && (line.width < layout.short()
                             || nx.starts_marker().is_some()
                             || nx.indented(layout)))
                     || (nx.words.first().is_some_and(|w| w.starts_with("附件"))
-                        && (ends_terminal(&text) || line.width < layout.short()))
+                        && (ends_terminal(&text)
+                            || line.width < layout.short()
+                            || text.starts_with("附件")))
                     || (in_attachments && nx.starts_marker().is_some())
+                    || nx.words.first().is_some_and(|w| is_note(w))
             }
         };
         if end {
@@ -441,6 +486,17 @@ pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Blo
     }
     flush(&mut para, &mut blocks, report);
     blocks
+}
+
+/// Whether a short numbered line is the start of a sentence cut by a page end rather
+/// than a heading: it is the last line of its page, and the first line of the next page
+/// carries no marker and is not indented as a paragraph's first line is.
+/// `二、各承接主体按年度向市人力资源社会保障局报备符 120 合条件的企业名单…`.
+fn continues_on_next_page(line: &Line, next: Option<&Line>, layout: Layout) -> bool {
+    line.page_end
+        && next.is_some_and(|nx| {
+            nx.heading.is_none() && nx.starts_marker().is_none() && !nx.indented(layout)
+        })
 }
 
 /// A category that only lists titles (`《…》 《…》`): one paragraph per title.
@@ -522,5 +578,7 @@ pub(crate) fn render(blocks: &[Block], report: &mut ImportReport) -> String {
 
 #[cfg(test)]
 pub(crate) fn words(s: &str) -> Vec<Tok> {
-    s.split_whitespace().map(|w| Tok { text: w.to_string(), off: 0 }).collect()
+    s.split_whitespace()
+        .map(|w| Tok { text: w.to_string(), off: 0, page_end: false })
+        .collect()
 }

@@ -299,7 +299,7 @@ pub(crate) fn build_policy(
 }
 
 /// A short name for a policy's file: the title without issuer, place and document
-/// type, which every title shares.
+/// type, which every title shares, cut where a word ends if it is still long.
 pub(crate) fn short_name(title: &str) -> String {
     let mut s: String =
         title.chars().filter(|c| !"《》“”\"〈〉<>".contains(*c)).collect::<String>();
@@ -313,20 +313,27 @@ pub(crate) fn short_name(title: &str) -> String {
     if let Some(i) = s.find("关于") {
         s = s[i + "关于".len()..].to_string();
     }
-    for p in ["北京市", "本市", "北京"] {
-        if let Some(rest) = s.strip_prefix(p) {
-            s = rest.to_string();
-            break;
+    // Every title is about Beijing: the place says nothing, wherever it stands.
+    for p in ["北京市", "本市"] {
+        let without = s.replace(p, "");
+        if without.chars().count() >= 4 {
+            s = without;
         }
     }
-    const SUFFIXES: [&str; 24] = [
+    if let Some(rest) = s.strip_prefix("北京")
+        && rest.chars().count() >= 4
+    {
+        s = rest.to_string();
+    }
+    const SUFFIXES: [&str; 26] = [
         "有关经办问题的通知",
         "有关问题的通知",
+        "的若干政策措施",
+        "若干政策措施",
         "的实施意见",
         "的实施方案",
         "实施意见",
         "实施方案",
-        "若干政策措施",
         "的若干措施",
         "若干措施",
         "相关工作的意见",
@@ -344,6 +351,7 @@ pub(crate) fn short_name(title: &str) -> String {
         "措施",
         "通知",
         "方案",
+        "的",
     ];
     for suf in SUFFIXES {
         if let Some(rest) = s.strip_suffix(suf)
@@ -355,7 +363,7 @@ pub(crate) fn short_name(title: &str) -> String {
     }
     // Words every policy title is full of say nothing about this one.
     const FILLERS: [&str; 7] =
-        ["进一步", "贯彻落实", "贯彻", "做好", "调整本市", "促进", "支持"];
+        ["进一步", "贯彻落实", "贯彻", "做好", "调整", "促进", "支持"];
     while let Some(rest) = FILLERS
         .iter()
         .find_map(|p| s.strip_prefix(p))
@@ -363,7 +371,7 @@ pub(crate) fn short_name(title: &str) -> String {
     {
         s = rest.to_string();
     }
-    for suf in ["高质量发展", "发展"] {
+    for suf in ["高质量发展", "健康发展", "发展"] {
         if let Some(rest) = s.strip_suffix(suf)
             && rest.chars().count() >= 4
         {
@@ -371,8 +379,58 @@ pub(crate) fn short_name(title: &str) -> String {
             break;
         }
     }
-    let s: String = s.chars().take(14).collect();
-    if s.is_empty() { title.chars().take(14).collect() } else { s }
+    let s = cut_at_word(&s);
+    if s.is_empty() { title.chars().take(SHORT_NAME_CUT).collect() } else { s }
+}
+
+/// A short name longer than this is cut.
+const SHORT_NAME_MAX: usize = 18;
+/// A name that is cut keeps at most this many characters.
+const SHORT_NAME_CUT: usize = 16;
+
+/// `培育和激发市场主体活力持续优化营商环境` → `培育和激发市场主体活力`: a long name
+/// cut at the last word boundary within [`SHORT_NAME_CUT`] characters: before a
+/// conjunction, particle or verb that starts a new phrase, or after a noun that ends
+/// one. Without such a boundary it is cut at the limit.
+fn cut_at_word(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= SHORT_NAME_MAX {
+        return s.to_string();
+    }
+    const BEFORE: [&str; 14] = [
+        "的", "和", "与", "及", "、", "并", "实行", "申请", "参加", "持续", "促进",
+        "助力", "征集", "推进",
+    ];
+    const AFTER: [&str; 16] = [
+        "企业",
+        "活力",
+        "项目",
+        "保险",
+        "许可",
+        "标准",
+        "产业",
+        "环境",
+        "服务",
+        "工作",
+        "范围",
+        "人员",
+        "派遣",
+        "审批",
+        "常态化",
+        "试验区",
+    ];
+    let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    let min = 6;
+    for end in (min..=SHORT_NAME_CUT.min(chars.len())).rev() {
+        let rest = text(end, chars.len());
+        let head = text(0, end);
+        if BEFORE.iter().any(|w| rest.starts_with(w))
+            || AFTER.iter().any(|w| head.ends_with(w))
+        {
+            return head;
+        }
+    }
+    text(0, SHORT_NAME_CUT)
 }
 
 /// A name safe as a file or folder name on every system.

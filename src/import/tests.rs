@@ -227,6 +227,105 @@ fn short_names() {
 }
 
 #[test]
+fn short_names_end_on_a_word() {
+    let cases = [
+        (
+            "北京市培育和激发市场主体活力持续优化营商环境实施方案",
+            "培育和激发市场主体活力",
+        ),
+        (
+            "北京市关于应对疫情防控常态化促进中小企业健康发展若干措施",
+            "应对疫情防控常态化促进中小企业",
+        ),
+        (
+            "关于支持发展高端仪器装备和传感器产业的若干政策措施",
+            "发展高端仪器装备和传感器产业",
+        ),
+        (
+            "北京市医疗保障局北京市人力资源和社会保障局关于调整本市基本医疗保险、工伤保险和生育保险药品报销范围有关问题的通知",
+            "基本医疗保险、工伤保险和生育保险",
+        ),
+        (
+            "关于外国人和港澳台人员参加北京市城乡居民养老保险有关经办问题的通知",
+            "外国人和港澳台人员",
+        ),
+        (
+            "北京市广播电视局关于广播电视节目制作经营单位设立审批实行告知承诺的实施意见",
+            "广播电视节目制作经营单位设立审批",
+        ),
+        (
+            "北京市贯彻《小微型客车租赁经营服务管理办法》的实施意见",
+            "小微型客车租赁经营服务管理办法",
+        ),
+    ];
+    for (title, name) in cases {
+        assert_eq!(short_name(title), name, "{title}");
+        assert!(name.chars().count() <= 18);
+    }
+    // Stable: the same title always gives the same name.
+    assert_eq!(short_name(cases[0].0), short_name(cases[0].0));
+}
+
+#[test]
+fn seed_file_names_are_unique_and_short() {
+    let (imported, _) = seed_import();
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, _) in &imported.files {
+        assert!(seen.insert(path.clone()), "{path} twice");
+        let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md");
+        assert!(stem.chars().count() <= 18, "{path}");
+    }
+}
+
+#[test]
+fn page_end_sentence_is_not_a_heading() {
+    // 为北京自贸区引进毕业生赋权: item 二's line ends the page (page 120) and the
+    // sentence goes on on the next page without a marker.
+    let text = "为贯彻落实《北京市人民政府关于由部分重点功能区管理机构和区政府有 关部门行使一批市级行政权力等事项的决定》(京政发〔2021〕27 号)精神,市 人力资源社会保障局决定,由北京经济技术开发区管理委员会和朝阳区、海淀 区、通州区、顺义区、昌平区、大兴区政府人力资源社会保障部门(以下简称各 承接主体)行使引进毕业生行政确认权力,有关事项通知如下: 一、行使范围为注册、经营、税收贡献均在中国(北京) 自由贸易试验区(119.68 平方公里)内的非公企业。 二、各承接主体按年度向市人力资源社会保障局报备符 120 合条件的企业名单和指标分配使用情况。 三、按照权责一致原则,各承接主体要依法承接赋权事项,规范行政确认 程序,落实行政管理职责,提高赋权事项的承接能力。";
+    let mut r = ImportReport::default();
+    let toks = tokenize(text, &mut r);
+    let (body, markers) = strip_page_numbers(&toks, 120, &mut r);
+    assert_eq!(markers.len(), 1);
+    let b = build_blocks(&body, &mut r);
+    assert!(b.iter().all(|b| matches!(b, Block::Para(_))), "{b:?}");
+    assert!(b.contains(&para(
+        "二、各承接主体按年度向市人力资源社会保障局报备符合条件的企业名单和指标分配使用情况。"
+    )));
+    assert_eq!(b.len(), 4, "{b:?}");
+}
+
+#[test]
+fn heading_at_page_end_stays_a_heading() {
+    // A numbered line at a page end followed by another numbered line is a heading.
+    let filler = "相关要求可考核".repeat(20);
+    let text = format!(
+        "{filler}。 一、主要目标 5 (一)着力打造高度市场化的营商环境 1.持续深化行政审批制度改革。"
+    );
+    let mut r = ImportReport::default();
+    let toks = tokenize(&text, &mut r);
+    let (body, markers) = strip_page_numbers(&toks, 5, &mut r);
+    assert_eq!(markers.len(), 1);
+    let b = build_blocks(&body, &mut r);
+    assert_eq!(b[1], Block::Heading { kind: Kind::Cn, text: "一、主要目标".into() });
+}
+
+#[test]
+fn note_after_attachments_is_its_own_paragraph() {
+    let b = paras(
+        "本意见自 2021 年 9 月 18 日起实施。 附件: 1.设立广播电视节目制作经营单位审批告知承诺书(略) 2.变更(或延续)广播电视节目制作经营单位许可告知承诺书(略) 3.广播电视节目制作经营单位设立审批责令整改通知书(略) 4.广播电视节目制作经营单位设立审批撤销行政许可决定书(略) (注:附件请登录北京市广播电视局网站查询)",
+    );
+    assert_eq!(
+        b.last(),
+        Some(&para("（注：附件请登录北京市广播电视局网站查询）")),
+        "{b:?}"
+    );
+    assert_eq!(
+        b[b.len() - 2],
+        para("4.广播电视节目制作经营单位设立审批撤销行政许可决定书（略）")
+    );
+}
+
+#[test]
 fn errors_never_panic() {
     assert_eq!(import_text("", "2021-Q4").err(), Some(ImportError::Empty));
     assert_eq!(
@@ -499,4 +598,68 @@ fn seed_output_loads_as_an_edition() {
     assert_eq!(n, 23);
     let issuers = &edition.categories[3].policies[0].meta.issuer;
     assert_eq!(issuers, &["北京市医疗保障局", "北京市人力资源和社会保障局"]);
+}
+
+#[test]
+fn item_ending_in_responsibility_note_ends_before_next_marker() {
+    // 应对疫情防控常态化促进中小企业健康发展若干措施: items end with a parenthesised
+    // list of responsible offices, not with 。.
+    let b = paras(
+        "将固定 资产加速折旧优惠的行业范围,扩大至全部制造业领域。(责任单位:市财政 局,北京市税务局,北京海关,市科委、中关村管委会,市经济和信息化局) 2.降低企业支付成本。鼓励辖内商业银行对小微企业免收全部单位结算账 户管理费和年费。(责任单位:市经济 和信息化局,市财政局,各区,北京经济技术开发区) 二、加大金融支持力度 4.扩大普惠金融供给。鼓励银行业金融机构设立“创业担保贷款”产品。",
+    );
+    assert_eq!(b.len(), 4, "{b:?}");
+    assert!(matches!(&b[0], Block::Para(t) if t.ends_with("市经济和信息化局）")));
+    assert!(matches!(&b[1], Block::Para(t) if t.starts_with("2.降低企业支付成本。")));
+    assert_eq!(
+        b[2],
+        Block::Heading { kind: Kind::Cn, text: "二、加大金融支持力度".into() }
+    );
+    assert!(matches!(&b[3], Block::Para(t) if t.starts_with("4.扩大普惠金融供给。")));
+}
+
+#[test]
+fn parenthesised_aside_stays_with_its_item() {
+    let b = paras(
+        "对辖内优惠类商户发卡行服务费、网络服务费继续在现 行政府指导价基础上实行 7.8 折优惠。 (人民银行营业管理部,北京银保监局, 市金融监管局) 3.降低企业融资成本。鼓励各区安排中小企业纾困资金。",
+    );
+    assert_eq!(
+        b,
+        [
+            para(
+                "对辖内优惠类商户发卡行服务费、网络服务费继续在现行政府指导价基础上实行7.8折优惠。（人民银行营业管理部，北京银保监局，市金融监管局）"
+            ),
+            para("3.降低企业融资成本。鼓励各区安排中小企业纾困资金。"),
+        ]
+    );
+}
+
+#[test]
+fn heading_with_comma_before_run_in_item() {
+    // 关于北京市专业服务业助力“走出去”发展若干措施.
+    let b = paras(
+        "(一)搭平台,提供精准对接服务 1.上线运行京企“走出去”综合服务平台。开发专业服务“走出去”APP。",
+    );
+    assert_eq!(
+        b[0],
+        Block::Heading {
+            kind: Kind::ParenCn,
+            text: "（一）搭平台，提供精准对接服务".into()
+        }
+    );
+    assert_eq!(b.len(), 2, "{b:?}");
+}
+
+#[test]
+fn each_attachment_its_own_paragraph() {
+    // 关于进一步贯彻落实人力资源服务京津冀区域协同地方标准的通知.
+    let b = paras(
+        "以群众 喜闻乐见的方式开展标准宣传普及活动。 附件 1:人力资源服务京津冀区域协同地方标准等级评定申报指南 附件 2:人力资源服务京津冀区域协同地方标准机构联络员登记表",
+    );
+    assert_eq!(
+        b[1..],
+        [
+            para("附件1：人力资源服务京津冀区域协同地方标准等级评定申报指南"),
+            para("附件2：人力资源服务京津冀区域协同地方标准机构联络员登记表"),
+        ]
+    );
 }

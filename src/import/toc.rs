@@ -392,7 +392,12 @@ fn slice_tokens(body: &[Tok], compact: &Compact, from: usize, to: usize) -> Vec<
         if let Some(text) = tok.text.get(a..b)
             && !text.is_empty()
         {
-            out.push(Tok { text: text.to_string(), off: tok.off + a });
+            out.push(Tok {
+                text: text.to_string(),
+                off: tok.off + a,
+                // Only the word's own end is the end of a page.
+                page_end: tok.page_end && b == tok.text.len(),
+            });
         }
     }
     out

@@ -14,6 +14,9 @@ pub(crate) struct Tok {
     pub(crate) text: String,
     /// Byte offset in the input, for warnings.
     pub(crate) off: usize,
+    /// Whether a page number followed this word: the last word of a page, which
+    /// always ends a printed line.
+    pub(crate) page_end: bool,
 }
 
 /// Display width in half-em units: CJK and the ASCII stand-ins for full-width marks
@@ -38,7 +41,11 @@ pub(crate) fn tokenize(text: &str, report: &mut ImportReport) -> Vec<Tok> {
             if word.is_empty() {
                 continue;
             }
-            out.push(Tok { text: word.to_string(), off: word.as_ptr() as usize - base });
+            out.push(Tok {
+                text: word.to_string(),
+                off: word.as_ptr() as usize - base,
+                page_end: false,
+            });
         }
     }
     out
@@ -77,7 +84,7 @@ pub(crate) fn strip_page_numbers(
     first_page: usize,
     report: &mut ImportReport,
 ) -> (Vec<Tok>, Vec<Marker>) {
-    let mut out = Vec::with_capacity(tokens.len());
+    let mut out: Vec<Tok> = Vec::with_capacity(tokens.len());
     let mut markers = Vec::new();
     let mut expected = first_page;
     let mut since = 0usize;
@@ -97,6 +104,9 @@ pub(crate) fn strip_page_numbers(
             if fits || skipped {
                 if skipped {
                     report.warn(tok.off, format!("page number {expected} not found"));
+                }
+                if let Some(prev) = out.last_mut() {
+                    prev.page_end = true;
                 }
                 markers.push(Marker { next: out.len(), page: n });
                 report.repair("page_number", 1);

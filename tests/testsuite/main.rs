@@ -8,4 +8,5 @@ mod build;
 mod check;
 mod fmt;
 mod hostile;
+mod new;
 mod toc;
