@@ -14,6 +14,8 @@
 //! to the command line.
 
 #![warn(missing_docs, unreachable_pub)]
+// Panics are bugs: outside tests, errors are returned or reported, never unwrapped.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod book;
 pub mod check;
