@@ -34,8 +34,10 @@ pub struct Built {
     pub toc_path: PathBuf,
     /// The regenerated table of contents.
     pub toc: Toc,
-    /// PDF size in bytes.
-    pub pdf_bytes: usize,
+    /// The book that was built (for `serve`, which renders it again as HTML).
+    pub book: book::Book,
+    /// The PDF's bytes, as written.
+    pub pdf: Vec<u8>,
     /// Time for the whole build.
     pub total: Duration,
     /// Time in Typst's layout.
@@ -98,7 +100,8 @@ pub fn build_edition(
         pdf_path,
         toc_path,
         toc,
-        pdf_bytes: typeset.pdf.len(),
+        book,
+        pdf: typeset.pdf,
         total: started.elapsed(),
         compile: typeset.compile_time,
         export: typeset.export_time,

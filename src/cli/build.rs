@@ -95,7 +95,7 @@ pub(crate) fn build_one(
         "wrote {} ({} pages, {} KiB) and {} in {:.2} s (typst layout {:.2} s, pdf export {:.2} s)",
         built.pdf_path.display(),
         built.toc.pages,
-        built.pdf_bytes / 1024,
+        built.pdf.len() / 1024,
         built.toc_path.display(),
         built.total.as_secs_f64(),
         built.compile.as_secs_f64(),

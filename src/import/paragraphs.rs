@@ -417,6 +417,12 @@ pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Blo
     let lines = lines(tokens, layout, report);
     // Inside a list of attachments, numbered lines are items, not headings.
     let mut in_attachments = false;
+    // In a regulation (条例、办法、细则: articles), only chapters and sections are
+    // headings; a `（一）` under an article is a 项, a paragraph even when it stands
+    // alone, as `check` expects. Two articles make a regulation, so that a line that
+    // happens to start with `第三条规定…` does not.
+    let regulation =
+        lines.iter().filter(|l| l.starts_marker() == Some(Kind::Article)).count() >= 2;
     let mut blocks = Vec::new();
     let mut para: Vec<&Line> = Vec::new();
     let flush =
@@ -458,7 +464,13 @@ pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Blo
             && !text.trim_end().ends_with([',', '，', ':', '：', '、'])
             && !continues_on_next_page(line, next, layout)
         {
-            blocks.push(Block::Heading { kind, text: normalize(&text, report) });
+            let text = normalize(&text, report);
+            // A standalone item of a regulation stands alone as a paragraph.
+            blocks.push(if regulation {
+                Block::Para(text)
+            } else {
+                Block::Heading { kind, text }
+            });
             continue;
         }
         para.push(line);

@@ -663,3 +663,24 @@ fn each_attachment_its_own_paragraph() {
         ]
     );
 }
+
+#[test]
+fn items_under_articles_are_never_headings() {
+    // 北京市创新型绿色技术及示范应用项目征集遴选管理细则(试行): `（一）提交申报材料`
+    // stands alone but is a 项 of 第五条.
+    let b = paras(
+        "第四条 (组织实施)市绿色技术创新体系工作联席会议办公室负责绿色技术 和示范应用项目征集遴选工作。 第五条(技术征选流程) (一)提交申报材料 申报单位应为在本市行政区域内依法注册的独立法人。",
+    );
+    assert!(b.iter().all(|b| matches!(b, Block::Para(_))), "{b:?}");
+    assert!(b.contains(&para("（一）提交申报材料")), "{b:?}");
+    // A plan keeps its standalone items as headings.
+    let b = paras(
+        "现制定以下措施: (一)提交申报材料 申报单位应为在本市行政区域内依法注册的独立法人。",
+    );
+    assert_eq!(
+        b[1],
+        Block::Heading {
+            kind: Kind::ParenCn, text: "（一）提交申报材料".into()
+        }
+    );
+}

@@ -6,6 +6,7 @@ mod prelude;
 mod bad_input;
 mod build;
 mod check;
+mod edition_2021q4;
 mod fmt;
 mod hostile;
 mod new;
