@@ -32,6 +32,8 @@ pub mod output;
 pub mod pdf_check;
 pub mod pipeline;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod toc;
 pub mod typeset;
+pub mod watch;

@@ -6,6 +6,7 @@ mod check;
 mod fmt;
 mod import;
 mod new;
+mod serve;
 mod toc;
 
 use std::path::PathBuf;
@@ -67,6 +68,13 @@ pub enum Command {
     /// quarter's subtitle and period, the introduction copied with its dates marked
     /// 【待核：…】 for revision. Never overwrites.
     New(NewArgs),
+
+    /// Preview an edition while editing it: build, serve on 127.0.0.1, rebuild on
+    /// every save and reload the open browser page.
+    ///
+    /// A broken edit does not stop the server: the last good version stays served,
+    /// with the errors shown over it until the file is fixed.
+    Serve(ServeArgs),
 
     /// Print the regenerated table of contents, with page numbers from the real layout.
     ///
@@ -147,6 +155,22 @@ pub struct NewArgs {
     pub from: Option<String>,
 }
 
+/// Arguments of `huibian serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The edition: an id under `sources/` or a path.
+    #[arg(value_name = "ED")]
+    pub edition: String,
+
+    /// Port on 127.0.0.1 (default: the first free one from 3000).
+    #[arg(long)]
+    pub port: Option<u16>,
+
+    /// Folder that receives the built outputs, as for `build`.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+}
+
 /// Arguments of `huibian toc`.
 #[derive(Debug, clap::Args)]
 pub struct TocArgs {
@@ -218,6 +242,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Import(args) => import::import(&args),
         Command::Fmt(args) => fmt::fmt(&args),
         Command::New(args) => new::new(&args),
+        Command::Serve(args) => serve::serve(&args),
     }
 }
 

@@ -1,0 +1,198 @@
+//! `huibian serve`: build, serve on 127.0.0.1, watch, rebuild, reload the browser.
+//!
+//! One long-lived process keeps the fonts, the templates and Typst's caches warm, so
+//! a rebuild after an edit re-lays out only what changed. A broken edit never stops
+//! the server: the last good outputs stay served, with the findings shown over every
+//! page until the sources are fixed. The server answers on the loopback interface
+//! only (typst-kit's live-reload server binds nothing else).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use typst::foundations::Bytes;
+use typst_kit::server::{HttpBody, HttpServer};
+
+use crate::diag;
+use crate::pipeline::{self, Built};
+use crate::typeset::fonts::Fonts;
+use crate::typeset::world::Templates;
+use crate::watch::Watcher;
+
+/// What the server answers with: file path (no leading `/`) → bytes, and the
+/// findings of a failed rebuild to show over every page.
+#[derive(Default)]
+struct Served {
+    files: HashMap<String, Bytes>,
+    overlay: Option<String>,
+}
+
+/// Serves the edition in `folder` until the process is stopped.
+pub fn serve(
+    folder: &Path,
+    out_root: &Path,
+    port: Option<u16>,
+    fonts: Arc<Fonts>,
+    project: &Path,
+) -> anyhow::Result<()> {
+    let server = HttpServer::new("huibian", port, true)
+        .map_err(|e| anyhow::anyhow!("starting the preview server: {e}"))?;
+    server.set_html(format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>huibian</title></head>\
+         <body style=\"font-family:system-ui,sans-serif;margin:3em\"><p>正在构建 {} …</p>\
+         <p>Building; this page reloads by itself.</p></body></html>",
+        escape_html(&folder.display().to_string())
+    ));
+    let mut served = Served::default();
+    let mut watcher = Watcher::new(folder, &project.join("templates"))?;
+    let mut first = true;
+    loop {
+        let started = Instant::now();
+        // Templates are read again on every rebuild: editing them is part of the work.
+        let templates = Templates::locate(project)?;
+        let report = pipeline::build_edition(folder, out_root, &fonts, &templates)?;
+        let findings = report.diagnostics.iter().cloned().collect::<Vec<_>>();
+        match &report.built {
+            Some(built) => {
+                served.files = files_of(built);
+                served.overlay = None;
+                diag::emit_human(&report.sources, &findings);
+                eprintln!(
+                    "built {} pages in {:.0} ms (layout {:.0} ms, pdf {:.0} ms)",
+                    built.toc.pages,
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    built.compile.as_secs_f64() * 1000.0,
+                    built.export.as_secs_f64() * 1000.0,
+                );
+            }
+            None => {
+                diag::emit_human(&report.sources, &findings);
+                served.overlay = Some(diag::render_plain(&report.sources, &findings));
+                eprintln!(
+                    "build failed; still serving the last good version with the errors shown"
+                );
+            }
+        }
+        publish(&server, &served);
+        // Typst's memo cache lives as long as the process: keep it to recent builds.
+        typst::comemo::evict(10);
+        if first {
+            eprintln!(
+                "serving {} at http://{}/ (Ctrl-C to stop)",
+                folder.display(),
+                server.addr()
+            );
+            first = false;
+        }
+        let changes = watcher.wait()?;
+        let names: Vec<String> = changes.iter().map(ToString::to_string).collect();
+        eprintln!("changed: {}", names.join(", "));
+    }
+}
+
+/// The files a build serves: the PDF, toc.json, and a page listing the TOC with
+/// links into the PDF.
+fn files_of(built: &Built) -> HashMap<String, Bytes> {
+    let mut files = HashMap::new();
+    files.insert(format!("{}.pdf", built.id), Bytes::new(built.pdf.clone()));
+    files.insert("toc.json".to_string(), Bytes::new(built.toc.to_json().into_bytes()));
+    files.insert("index.html".to_string(), Bytes::new(status_page(built).into_bytes()));
+    files
+}
+
+/// Replaces what the server answers with and makes open browsers reload.
+fn publish(server: &HttpServer, served: &Served) {
+    let files = served.files.clone();
+    let overlay = served.overlay.clone();
+    server.set_router(move |route| {
+        let path = route.trim_start_matches('/');
+        let path = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        let data = files.get(&path)?;
+        if path.ends_with(".html") {
+            let mut html = String::from_utf8_lossy(data).into_owned();
+            if let Some(overlay) = &overlay {
+                inject_overlay(&mut html, overlay);
+            }
+            Some(HttpBody::Html(html))
+        } else {
+            Some(HttpBody::Raw(data.clone()))
+        }
+    });
+}
+
+/// Puts the findings of a failed build over the page, escaped, at the top of <body>.
+fn inject_overlay(html: &mut String, findings: &str) {
+    let block = format!(
+        "<div id=\"huibian-errors\" style=\"position:fixed;inset:0 0 auto 0;max-height:60vh;overflow:auto;\
+         z-index:99999;background:#fff5f5;border-bottom:3px solid #c00;padding:1em;font:13px/1.45 monospace;\
+         white-space:pre-wrap;color:#300\"><strong>构建失败 · build failed — showing the last good version</strong>\n\n{}</div>",
+        escape_html(findings)
+    );
+    let at = html
+        .find("<body")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
+        .unwrap_or(0);
+    html.insert_str(at, &block);
+}
+
+/// Escapes text for HTML content.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn status_page(built: &Built) -> String {
+    let mut rows = String::new();
+    for entry in built.toc.entries.iter().filter(|e| e.level <= 2) {
+        let title = match &entry.number {
+            Some(n) => format!("{n}.{}", entry.title),
+            None => entry.title.clone(),
+        };
+        rows.push_str(&format!(
+            "<li class=\"l{}\"><a href=\"{}.pdf#page={}\">{}</a> <span>{}</span></li>\n",
+            entry.level,
+            escape_html(&built.id),
+            entry.page,
+            escape_html(&title),
+            escape_html(&entry.page_label)
+        ));
+    }
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <style>body{{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto;padding:0 1em}}\
+         li{{list-style:none;margin:.3em 0}}li.l2{{margin-left:1.5em}}span{{color:#666}}</style></head><body>\
+         <h1>{title}</h1><p><a href=\"{id}.pdf\">PDF</a> · {pages} pages</p><ul>{rows}</ul></body></html>",
+        title = escape_html(&built.book.meta.title),
+        id = escape_html(&built.id),
+        pages = built.toc.pages,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlay_goes_after_body_and_is_escaped() {
+        let mut html = "<html><body class=\"x\"><p>text</p></body></html>".to_string();
+        inject_overlay(&mut html, "error: <script>x</script> at a.md:1:1");
+        assert!(html.starts_with("<html><body class=\"x\"><div id=\"huibian-errors\""));
+        assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(!html.contains("<script>x"));
+    }
+}
