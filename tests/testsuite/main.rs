@@ -10,4 +10,5 @@ mod edition_2021q4;
 mod fmt;
 mod hostile;
 mod new;
+mod serve;
 mod toc;

@@ -1,0 +1,130 @@
+//! `huibian serve`: edits show up in the served pages and toc.json, the browser is
+//! told to reload, and a broken edit shows its error without stopping the server.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::prelude::*;
+
+/// Kills the server when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A plain HTTP GET on loopback: (status line, body).
+fn get(port: u16, path: &str) -> Option<(String, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok()?;
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    Some((head.lines().next()?.to_string(), body.to_string()))
+}
+
+/// Polls until `ok` holds for the body at `path`, for at most two minutes.
+fn wait_for(port: u16, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        if let Some((status, body)) = get(port, path)
+            && status.contains("200")
+            && ok(&body)
+        {
+            return body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn edits_are_served_and_reloaded_and_errors_shown_without_stopping() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    copy_dir(&fixture("basic"), &dir.join("sources/ed"));
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_huibian"))
+        .args(["serve", "ed", "--port", &port.to_string()])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _server = Server(child);
+
+    let index = wait_for(port, "/", "the first build", |b| {
+        b.contains("北京市支持民营企业高质量发展政策汇编") && !b.contains("正在构建")
+    });
+    assert!(index.contains("lang=\"zh-CN\""));
+    let toc = wait_for(port, "/toc.json", "toc.json", |_| true);
+    let pages_before: serde_json::Value = serde_json::from_str(&toc).unwrap();
+
+    // Listen for the reload event.
+    let events = Arc::new(Mutex::new(String::new()));
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET /__events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let sink = events.clone();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 1024];
+        while let Ok(n) = stream.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+
+    // An edit: a new title for the first policy, and a long block that adds pages.
+    let policy = dir.join("sources/ed/优化营商环境/规范性文件失效.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let block =
+        "\n按照本决定要求，各单位应当认真做好文件清理后续工作，确保政策衔接平稳有序。\n"
+            .repeat(80);
+    let edited = text.replacen(
+        "宣布部分行政规范性文件失效的决定",
+        "宣布部分行政规范性文件失效的决定（修订）",
+        1,
+    ) + &block;
+    std::fs::write(&policy, &edited).unwrap();
+    wait_for(port, "/", "the edited title", |b| b.contains("失效的决定（修订）"));
+    let toc = wait_for(port, "/toc.json", "the new toc.json", |b| {
+        b.contains("失效的决定（修订）")
+    });
+    let pages_after: serde_json::Value = serde_json::from_str(&toc).unwrap();
+    assert!(pages_after["pages"].as_u64() > pages_before["pages"].as_u64());
+    let written = std::fs::read_to_string(dir.join("out/ed/toc.json")).unwrap();
+    assert!(written.contains("失效的决定（修订）"), "outputs are written to out/ too");
+    let started = Instant::now();
+    while !events.lock().unwrap().contains("event: reload") {
+        assert!(started.elapsed() < Duration::from_secs(30), "no reload event");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // A broken edit: the overlay shows the error, the last good version stays.
+    std::fs::write(&policy, edited.replacen("issuer:", "issuer: [", 1)).unwrap();
+    let broken =
+        wait_for(port, "/", "the error overlay", |b| b.contains("huibian-errors"));
+    assert!(broken.contains("规范性文件失效.md:4:7"), "{broken}");
+    assert!(broken.contains("失效的决定（修订）"), "the last good page is still served");
+    // Fixed again: the overlay goes away.
+    std::fs::write(&policy, &edited).unwrap();
+    wait_for(port, "/", "the overlay to clear", |b| !b.contains("huibian-errors"));
+}
