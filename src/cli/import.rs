@@ -50,7 +50,22 @@ fn read_input(path: &Path) -> anyhow::Result<String> {
     for page in pages {
         let page_text = document.extract_text(&[page]).unwrap_or_default();
         for line in page_text.lines() {
-            text.push_str(line.trim());
+            // Typst and Word write a 目录's leader dots one glyph at a time; the
+            // extractor gives them a line each. Join them back into `....` so the
+            // importer sees one leader, and drop the invisible joiners before numbers.
+            let line: String = line
+                .trim()
+                .chars()
+                .filter(|c| !matches!(c, '\u{2060}' | '\u{200B}'))
+                .collect();
+            if !line.is_empty() && line.chars().all(|c| c == '.') {
+                if text.ends_with(' ') {
+                    text.pop();
+                }
+                text.push_str(&line);
+                continue;
+            }
+            text.push_str(&line);
             text.push(' ');
         }
     }

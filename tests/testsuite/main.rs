@@ -9,6 +9,7 @@ mod check;
 mod edition_2021q4;
 mod fmt;
 mod hostile;
+mod import;
 mod new;
 mod serve;
 mod toc;

@@ -1,0 +1,91 @@
+//! `huibian import`: from the published book's text (the seed) or from a PDF.
+
+use crate::prelude::*;
+
+#[test]
+fn importing_the_seed_text_writes_the_edition_and_refuses_to_overwrite() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    let seed = fixture("seed-2021-Q4.txt");
+    let output = huibian_in(dir, &["import", path_str(&seed), "--edition", "2021-Q4"]);
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    assert!(message.contains("imported 23 policies"), "{message}");
+    assert!(message.contains("repairs: "), "{message}");
+    // Byte for byte what is committed, but for the hand corrections in
+    // notes/2021-Q4-review.md: the manifest's structure is the same.
+    let manifest: toml::Table =
+        std::fs::read_to_string(dir.join("sources/2021-Q4/edition.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let committed: toml::Table =
+        std::fs::read_to_string(root().join("sources/2021-Q4/edition.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    assert_eq!(manifest["category"], committed["category"]);
+    // The import builds.
+    let out = dir.join("out");
+    build_ok(&dir.join("sources/2021-Q4"), &out);
+
+    let again = huibian_in(dir, &["import", path_str(&seed), "--edition", "2021-Q4"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("already exists; pass --force"),
+        "{}",
+        stderr(&again)
+    );
+    let forced =
+        huibian_in(dir, &["import", path_str(&seed), "--edition", "2021-Q4", "--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+}
+
+#[test]
+fn importing_a_pdf_recovers_its_structure() {
+    let (_, pdf) = basic();
+    let project = tempfile::tempdir().unwrap();
+    let output = huibian_in(project.path(), &["import", path_str(pdf), "--edition", "B"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest: toml::Table =
+        std::fs::read_to_string(project.path().join("sources/B/edition.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let titles: Vec<&str> = manifest["category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["优化营商环境", "医疗卫生领域", "四季度出台“十四五”规划汇总"]);
+    let policies: usize = manifest["category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.get("policies").and_then(|p| p.as_array()).map_or(0, Vec::len))
+        .sum();
+    assert_eq!(policies, 4);
+}
+
+#[test]
+fn a_pdf_without_extractable_text_is_refused_with_the_reason() {
+    let project = tempfile::tempdir().unwrap();
+    let pdf = project.path().join("scan.pdf");
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages = doc.new_object_id();
+    let page = doc.add_object(lopdf::dictionary! { "Type" => "Page", "Parent" => pages });
+    doc.objects.insert(
+        pages,
+        lopdf::Object::Dictionary(lopdf::dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+    );
+    let catalog =
+        doc.add_object(lopdf::dictionary! { "Type" => "Catalog", "Pages" => pages });
+    doc.trailer.set("Root", catalog);
+    doc.save(&pdf).unwrap();
+    let output =
+        huibian_in(project.path(), &["import", path_str(&pdf), "--edition", "S"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("yields no Chinese text"), "{}", stderr(&output));
+    assert!(!project.path().join("sources/S").exists());
+}
