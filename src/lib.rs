@@ -22,6 +22,7 @@ pub mod check;
 pub mod cjk;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod edition;
 pub mod fmt;
 pub mod import;

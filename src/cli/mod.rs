@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod fmt;
 mod import;
 mod new;
@@ -47,6 +48,14 @@ pub enum Command {
     /// and verify it against toc.json: page count, bookmarks, page labels, and the page
     /// numbers printed in the 目录. Exits 1 if anything is wrong.
     Check(CheckArgs),
+
+    /// Compare two editions: what was added, removed, changed, moved, renamed.
+    ///
+    /// Each side is an edition id, an edition folder, or a `.txt` of an older
+    /// edition's text (imported on the fly). Policies are matched by id, 文号, title,
+    /// then by content; changes are located by section, sentence and character.
+    /// Exit status: 0 no differences, 1 differences, 2 error.
+    Diff(DiffArgs),
 
     /// Rewrite sources in canonical form: numbering markers, headings, punctuation
     /// width and spaces in Chinese text, front matter order, blank lines.
@@ -109,6 +118,45 @@ pub enum CheckFormat {
     Text,
     /// One JSON document with every finding.
     Json,
+}
+
+/// Arguments of `huibian diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The older edition (id, folder, or extracted .txt).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The newer edition (id, folder, or extracted .txt).
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Only the summary table (text format).
+    #[arg(long)]
+    pub stat: bool,
+
+    /// Report punctuation-width and spacing changes too (normally they are ignored).
+    #[arg(long)]
+    pub exact: bool,
+}
+
+/// How `diff` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// A summary table, then each change (coloured on a terminal).
+    Text,
+    /// A stable JSON schema (huibian-diff/1).
+    Json,
+    /// A self-contained HTML report.
+    Html,
 }
 
 /// Arguments of `huibian fmt`.
@@ -229,6 +277,8 @@ pub struct BuildArgs {
 pub enum Outcome {
     /// Everything worked (exit 0).
     Success,
+    /// `diff` found differences (exit 1, like diff(1)).
+    Differences,
     /// The sources have errors (exit 1); they have been printed.
     SourceErrors,
 }
@@ -241,6 +291,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Toc(args) => toc::toc(&args),
         Command::Import(args) => import::import(&args),
         Command::Fmt(args) => fmt::fmt(&args),
+        Command::Diff(args) => diff::diff(&args),
         Command::New(args) => new::new(&args),
         Command::Serve(args) => serve::serve(&args),
     }

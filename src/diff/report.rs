@@ -220,14 +220,26 @@ fn elide(text: &str, first: bool, last: bool) -> String {
     }
 }
 
+/// A long deleted or inserted stretch is shown by its ends in the terminal (JSON and
+/// HTML keep it whole).
+fn shorten(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= 160 {
+        return text.to_string();
+    }
+    let head: String = chars[..60].iter().collect();
+    let tail: String = chars[chars.len() - 20..].iter().collect();
+    format!("{head}……{tail}（{}字）", chars.len())
+}
+
 fn inline(segments: &[Segment], style: &Style) -> String {
     let n = segments.len();
     let mut out = String::new();
     for (i, s) in segments.iter().enumerate() {
         match s.op {
             SegmentOp::Equal => out.push_str(&elide(&s.text, i == 0, i + 1 == n)),
-            SegmentOp::Delete => out.push_str(&style.del(&s.text)),
-            SegmentOp::Insert => out.push_str(&style.ins(&s.text)),
+            SegmentOp::Delete => out.push_str(&style.del(&shorten(&s.text))),
+            SegmentOp::Insert => out.push_str(&style.ins(&shorten(&s.text))),
         }
     }
     out

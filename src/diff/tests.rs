@@ -574,6 +574,10 @@ fn bench_heavy_changes() {
     let html = to_html(&diff).unwrap();
     let json = to_json(&diff);
     let render = started.elapsed();
+    if let Ok(dir) = std::env::var("HUIBIAN_DIFF_BENCH_OUT") {
+        std::fs::write(Path::new(&dir).join("bench.txt"), &text).unwrap();
+        std::fs::write(Path::new(&dir).join("bench.html"), &html).unwrap();
+    }
     let chars: usize =
         a.policies().map(|p| text::flat_text(&p.doc, false).chars().count()).sum();
     println!(

@@ -192,16 +192,26 @@ pub(crate) fn sentences(text: &str) -> Vec<&str> {
 struct Sentence<'a> {
     text: &'a str,
     unit: usize,
+    /// First and last sentence of its unit.
+    first: bool,
+    last: bool,
 }
 
 fn split_units(units: &[Unit]) -> Vec<Sentence<'_>> {
-    units
-        .iter()
-        .enumerate()
-        .flat_map(|(unit, u)| {
-            sentences(&u.text).into_iter().map(move |text| Sentence { text, unit })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (unit, u) in units.iter().enumerate() {
+        let pieces = sentences(&u.text);
+        let n = pieces.len();
+        for (i, text) in pieces.into_iter().enumerate() {
+            out.push(Sentence { text, unit, first: i == 0, last: i + 1 == n });
+        }
+    }
+    out
+}
+
+/// Whether a run of sentences is made of whole units (paragraphs).
+fn whole_units(run: &[Sentence<'_>]) -> bool {
+    run.first().is_some_and(|s| s.first) && run.last().is_some_and(|s| s.last)
 }
 
 /// The changes between two bodies, in reading order.
@@ -225,7 +235,22 @@ pub(crate) fn diff_units(old: &[Unit], new: &[Unit]) -> Vec<TextEdit> {
     let mut flush =
         |hunk: &mut Option<(std::ops::Range<usize>, std::ops::Range<usize>)>| {
             if let Some((o, n)) = hunk.take() {
-                edits.push(make_edit(old, new, &old_s[o], &new_s[n]));
+                let (os, ns) = (&old_s[o], &new_s[n]);
+                let edit = make_edit(old, new, os, ns);
+                // Little in common, and a whole paragraph on one side: a deletion
+                // and an insertion that only happen to be neighbours, reported
+                // apart, each in its own section.
+                let rewrite = edit.segments.iter().all(|s| s.op != SegmentOp::Equal);
+                if rewrite
+                    && !os.is_empty()
+                    && !ns.is_empty()
+                    && (whole_units(os) || whole_units(ns))
+                {
+                    edits.push(make_edit(old, new, os, &[]));
+                    edits.push(make_edit(old, new, &[], ns));
+                } else {
+                    edits.push(edit);
+                }
             }
         };
     for op in &ops {

@@ -81,12 +81,30 @@ struct PolicyView<'a> {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum BlockView<'a> {
-    Heading { level: u8, id: Option<String>, text: Vec<InlineView<'a>> },
-    Para { text: Vec<InlineView<'a>> },
-    List { start: Option<u64>, items: Vec<Vec<BlockView<'a>>> },
-    Quote { blocks: Vec<BlockView<'a>> },
-    Table { header_rows: usize, rows: Vec<Vec<Vec<InlineView<'a>>>> },
-    Code { text: &'a str },
+    /// `centered`: a chapter or section title (第一章 总则), set centred as regulations are.
+    Heading {
+        level: u8,
+        id: Option<String>,
+        centered: bool,
+        text: Vec<InlineView<'a>>,
+    },
+    Para {
+        text: Vec<InlineView<'a>>,
+    },
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<BlockView<'a>>>,
+    },
+    Quote {
+        blocks: Vec<BlockView<'a>>,
+    },
+    Table {
+        header_rows: usize,
+        rows: Vec<Vec<Vec<InlineView<'a>>>>,
+    },
+    Code {
+        text: &'a str,
+    },
     Rule,
 }
 
@@ -151,6 +169,7 @@ fn blocks<'a>(doc: &'a Doc, owner: Option<&str>) -> Vec<BlockView<'a>> {
             Block::Heading { level: 1, content, .. } => BlockView::Heading {
                 level: 1,
                 id: ids.next().map(|(id, _)| id),
+                centered: is_chapter(content),
                 text: inlines(content),
             },
             other => block_view(other),
@@ -160,9 +179,12 @@ fn blocks<'a>(doc: &'a Doc, owner: Option<&str>) -> Vec<BlockView<'a>> {
 
 fn block_view(block: &Block) -> BlockView<'_> {
     match block {
-        Block::Heading { level, content, .. } => {
-            BlockView::Heading { level: *level, id: None, text: inlines(content) }
-        }
+        Block::Heading { level, content, .. } => BlockView::Heading {
+            level: *level,
+            id: None,
+            centered: is_chapter(content),
+            text: inlines(content),
+        },
         Block::Para { content, .. } => BlockView::Para { text: inlines(content) },
         Block::List { start, items, .. } => BlockView::List {
             start: *start,
@@ -217,6 +239,13 @@ fn inlines(content: &[Inline]) -> Vec<InlineView<'_>> {
         });
     }
     out
+}
+
+/// Whether a heading is a chapter or section title (第一章, 第一节).
+fn is_chapter(content: &[Inline]) -> bool {
+    use crate::numbering::MarkerKind;
+    crate::numbering::recognize(&crate::markdown::plain_text(content))
+        .is_some_and(|m| matches!(m.kind, MarkerKind::Chapter | MarkerKind::Section))
 }
 
 fn is_web_link(dest: &str) -> bool {

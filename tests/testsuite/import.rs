@@ -89,3 +89,41 @@ fn a_pdf_without_extractable_text_is_refused_with_the_reason() {
     assert!(stderr(&output).contains("yields no Chinese text"), "{}", stderr(&output));
     assert!(!project.path().join("sources/S").exists());
 }
+
+#[test]
+fn diff_exit_status_is_0_for_none_1_for_differences_2_for_errors() {
+    let same = huibian(&["diff", "tests/fixtures/basic", "tests/fixtures/basic"]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("no differences"));
+
+    let work = tempfile::tempdir().unwrap();
+    let ed = work.path().join("basic");
+    copy_dir(&fixture("basic"), &ed);
+    let policy = ed.join("优化营商环境/规范性文件失效.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    std::fs::write(&policy, text.replacen("京管发〔2021〕16号", "京管发〔2021〕17号", 1))
+        .unwrap();
+    let report = work.path().join("diff.json");
+    let changed = huibian(&[
+        "diff",
+        "tests/fixtures/basic",
+        path_str(&ed),
+        "--format",
+        "json",
+        "-o",
+        path_str(&report),
+    ]);
+    assert_eq!(changed.status.code(), Some(1), "{}", stderr(&changed));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let kinds: Vec<&str> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["metadata"]);
+
+    let missing = huibian(&["diff", "tests/fixtures/basic", "no-such-edition"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", stderr(&missing));
+}
