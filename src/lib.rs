@@ -25,6 +25,7 @@ pub mod diag;
 pub mod diff;
 pub mod edition;
 pub mod fmt;
+pub mod html;
 pub mod import;
 pub mod markdown;
 pub mod normalize;

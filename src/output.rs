@@ -31,7 +31,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Writes a whole folder of text files atomically: they are written into a temporary
 /// sibling folder, which then takes the target's place (an existing target is moved
 /// aside first and removed after). Paths are relative, with `/`, and must stay inside.
-pub fn write_dir_atomic(target: &Path, files: &[(String, String)]) -> anyhow::Result<()> {
+pub fn write_dir_atomic<C: AsRef<[u8]>>(
+    target: &Path,
+    files: &[(String, C)],
+) -> anyhow::Result<()> {
     let parent = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -52,7 +55,7 @@ pub fn write_dir_atomic(target: &Path, files: &[(String, String)]) -> anyhow::Re
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating {}", dir.display()))?;
         }
-        std::fs::write(&path, text)
+        std::fs::write(&path, text.as_ref())
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let old = if target.exists() {
@@ -106,10 +109,10 @@ mod tests {
         let target = dir.path().join("ed");
         write_dir_atomic(
             &target,
-            &[("a/x.md".into(), "1".into()), ("b.md".into(), "2".into())],
+            &[("a/x.md".to_string(), "1"), ("b.md".to_string(), "2")],
         )
         .unwrap();
-        write_dir_atomic(&target, &[("c.md".into(), "3".into())]).unwrap();
+        write_dir_atomic(&target, &[("c.md".to_string(), "3")]).unwrap();
         assert_eq!(std::fs::read_to_string(target.join("c.md")).unwrap(), "3");
         assert!(!target.join("b.md").exists());
         let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -117,7 +120,7 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["ed"]);
-        let escape = write_dir_atomic(&target, &[("../evil.md".into(), String::new())]);
+        let escape = write_dir_atomic(&target, &[("../evil.md".to_string(), "")]);
         assert!(escape.is_err());
         assert_eq!(std::fs::read_to_string(target.join("c.md")).unwrap(), "3");
     }

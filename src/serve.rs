@@ -8,15 +8,14 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 use typst::foundations::Bytes;
 use typst_kit::server::{HttpBody, HttpServer};
 
 use crate::diag;
-use crate::pipeline::{self, Built};
-use crate::typeset::fonts::Fonts;
+use crate::html::HtmlTemplates;
+use crate::pipeline::{self, Built, Only, Renderers};
 use crate::typeset::world::Templates;
 use crate::watch::Watcher;
 
@@ -33,7 +32,7 @@ pub fn serve(
     folder: &Path,
     out_root: &Path,
     port: Option<u16>,
-    fonts: Arc<Fonts>,
+    mut renderers: Renderers,
     project: &Path,
 ) -> anyhow::Result<()> {
     let server = HttpServer::new("huibian", port, true)
@@ -50,8 +49,9 @@ pub fn serve(
     loop {
         let started = Instant::now();
         // Templates are read again on every rebuild: editing them is part of the work.
-        let templates = Templates::locate(project)?;
-        let report = pipeline::build_edition(folder, out_root, &fonts, &templates)?;
+        renderers.typst = Templates::locate(project)?;
+        renderers.html = HtmlTemplates::locate(project)?;
+        let report = pipeline::build_edition(folder, out_root, &renderers, Only::All)?;
         let findings = report.diagnostics.iter().cloned().collect::<Vec<_>>();
         match &report.built {
             Some(built) => {
@@ -59,11 +59,12 @@ pub fn serve(
                 served.overlay = None;
                 diag::emit_human(&report.sources, &findings);
                 eprintln!(
-                    "built {} pages in {:.0} ms (layout {:.0} ms, pdf {:.0} ms)",
+                    "built {} pages in {:.0} ms (layout {:.0} ms, pdf {:.0} ms, html {:.0} ms)",
                     built.toc.pages,
                     started.elapsed().as_secs_f64() * 1000.0,
                     built.compile.as_secs_f64() * 1000.0,
                     built.export.as_secs_f64() * 1000.0,
+                    built.html.as_secs_f64() * 1000.0,
                 );
             }
             None => {
@@ -91,13 +92,26 @@ pub fn serve(
     }
 }
 
-/// The files a build serves: the PDF, toc.json, and a page listing the TOC with
-/// links into the PDF.
+/// The files a build serves, laid out as `out/<ID>/` is: the site under `html/`
+/// (so its `../<ID>.pdf` links resolve), the PDF and toc.json beside it. `/` leads to
+/// the site's index.
 fn files_of(built: &Built) -> HashMap<String, Bytes> {
     let mut files = HashMap::new();
     files.insert(format!("{}.pdf", built.id), Bytes::new(built.pdf.clone()));
     files.insert("toc.json".to_string(), Bytes::new(built.toc.to_json().into_bytes()));
-    files.insert("index.html".to_string(), Bytes::new(status_page(built).into_bytes()));
+    match &built.site {
+        Some(site) => {
+            for (path, bytes) in &site.files {
+                files.insert(format!("html/{path}"), Bytes::new(bytes.clone()));
+            }
+        }
+        None => {
+            files.insert(
+                "html/index.html".to_string(),
+                Bytes::new(status_page(built).into_bytes()),
+            );
+        }
+    }
     files
 }
 
@@ -107,7 +121,11 @@ fn publish(server: &HttpServer, served: &Served) {
     let overlay = served.overlay.clone();
     server.set_router(move |route| {
         let path = route.trim_start_matches('/');
-        let path = if path.is_empty() || path.ends_with('/') {
+        // `/` is the site's index; a <base> makes its relative links point into html/.
+        let at_root = path.is_empty();
+        let path = if at_root {
+            "html/index.html".to_string()
+        } else if path.ends_with('/') {
             format!("{path}index.html")
         } else {
             path.to_string()
@@ -115,6 +133,9 @@ fn publish(server: &HttpServer, served: &Served) {
         let data = files.get(&path)?;
         if path.ends_with(".html") {
             let mut html = String::from_utf8_lossy(data).into_owned();
+            if at_root && let Some(head) = html.find("<head>") {
+                html.insert_str(head + "<head>".len(), "<base href=\"/html/\">");
+            }
             if let Some(overlay) = &overlay {
                 inject_overlay(&mut html, overlay);
             }
@@ -164,7 +185,7 @@ fn status_page(built: &Built) -> String {
             None => entry.title.clone(),
         };
         rows.push_str(&format!(
-            "<li class=\"l{}\"><a href=\"{}.pdf#page={}\">{}</a> <span>{}</span></li>\n",
+            "<li class=\"l{}\"><a href=\"../{}.pdf#page={}\">{}</a> <span>{}</span></li>\n",
             entry.level,
             escape_html(&built.id),
             entry.page,
@@ -176,7 +197,7 @@ fn status_page(built: &Built) -> String {
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto;padding:0 1em}}\
          li{{list-style:none;margin:.3em 0}}li.l2{{margin-left:1.5em}}span{{color:#666}}</style></head><body>\
-         <h1>{title}</h1><p><a href=\"{id}.pdf\">PDF</a> · {pages} pages</p><ul>{rows}</ul></body></html>",
+         <h1>{title}</h1><p><a href=\"../{id}.pdf\">PDF</a> · {pages} pages</p><ul>{rows}</ul></body></html>",
         title = escape_html(&built.book.meta.title),
         id = escape_html(&built.id),
         pages = built.toc.pages,

@@ -9,7 +9,9 @@ use anyhow::{Context, bail};
 use super::{BuildArgs, Outcome};
 use crate::diag;
 use crate::edition;
+use crate::html::HtmlTemplates;
 use crate::pipeline;
+use crate::pipeline::{Only, Renderers};
 use crate::typeset::{fonts::Fonts, world::Templates};
 
 /// Builds the editions named in `args` (all under `sources/` if none).
@@ -17,12 +19,14 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let project = PathBuf::new();
     let folders = edition_folders(&project, &args.editions)?;
     let started = Instant::now();
-    let (fonts, templates) = setup(&project, &args.font_paths, args.ignore_system_fonts)?;
+    let renderers = setup(&project, &args.font_paths, args.ignore_system_fonts)?;
     let font_time = started.elapsed();
 
     let mut outcome = Outcome::Success;
     for folder in &folders {
-        if build_one(folder, &args.out, &fonts, &templates)? == Outcome::SourceErrors {
+        if build_one(folder, &args.out, &renderers, args.only.into())?
+            == Outcome::SourceErrors
+        {
             outcome = Outcome::SourceErrors;
         }
     }
@@ -42,7 +46,7 @@ pub(crate) fn setup(
     project: &Path,
     font_paths: &[PathBuf],
     ignore_system_fonts: bool,
-) -> anyhow::Result<(Arc<Fonts>, Templates)> {
+) -> anyhow::Result<Renderers> {
     for path in font_paths {
         if !path.is_dir() {
             bail!("--font-path {}: no such folder", path.display());
@@ -55,7 +59,11 @@ pub(crate) fn setup(
     } else {
         Fonts::discover(&font_folders)
     });
-    Ok((fonts, Templates::locate(project)?))
+    Ok(Renderers {
+        fonts,
+        typst: Templates::locate(project)?,
+        html: HtmlTemplates::locate(project)?,
+    })
 }
 
 /// The edition folders a command names, or every edition under `sources/`.
@@ -79,10 +87,10 @@ pub(crate) fn edition_folders(
 pub(crate) fn build_one(
     folder: &Path,
     out_root: &Path,
-    fonts: &Arc<Fonts>,
-    templates: &Templates,
+    renderers: &Renderers,
+    only: Only,
 ) -> anyhow::Result<Outcome> {
-    let mut report = pipeline::build_edition(folder, out_root, fonts, templates)?;
+    let mut report = pipeline::build_edition(folder, out_root, renderers, only)?;
     diag::emit_human(&report.sources, &report.diagnostics.take());
     let Some(built) = report.built else {
         eprintln!(
@@ -91,15 +99,26 @@ pub(crate) fn build_one(
         );
         return Ok(Outcome::SourceErrors);
     };
-    eprintln!(
-        "wrote {} ({} pages, {} KiB) and {} in {:.2} s (typst layout {:.2} s, pdf export {:.2} s)",
-        built.pdf_path.display(),
-        built.toc.pages,
-        built.pdf.len() / 1024,
-        built.toc_path.display(),
-        built.total.as_secs_f64(),
-        built.compile.as_secs_f64(),
-        built.export.as_secs_f64(),
-    );
+    if only != Only::Html {
+        eprintln!(
+            "wrote {} ({} pages, {} KiB) and {} in {:.2} s (typst layout {:.2} s, pdf export {:.2} s)",
+            built.pdf_path.display(),
+            built.toc.pages,
+            built.pdf.len() / 1024,
+            built.toc_path.display(),
+            built.total.as_secs_f64(),
+            built.compile.as_secs_f64(),
+            built.export.as_secs_f64(),
+        );
+    }
+    if let Some(site) = &built.site {
+        eprintln!(
+            "wrote {} ({} files, {} KiB) in {:.2} s",
+            built.pdf_path.with_file_name("html").join("index.html").display(),
+            site.files.len(),
+            site.size() / 1024,
+            built.html.as_secs_f64(),
+        );
+    }
     Ok(Outcome::Success)
 }

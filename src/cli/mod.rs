@@ -36,7 +36,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build editions to print-ready PDF (out/<ID>/<ID>.pdf).
+    /// Build editions: print-ready PDF, toc.json and the HTML site under out/<ID>/.
     ///
     /// With no edition given, builds every edition under `sources/`. Outputs are
     /// written atomically: a failed build leaves the previous files untouched.
@@ -266,10 +266,34 @@ pub struct BuildArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
+    /// Build only the PDF (and toc.json) or only the HTML site (which then takes its
+    /// page numbers from the last toc.json).
+    #[arg(long, value_enum)]
+    pub only: Option<OnlyOutput>,
+
     /// Do not use the system's fonts, only `fonts/`, `--font-path` and the Latin fonts
     /// built into huibian (for builds that must not depend on the machine).
     #[arg(long)]
     pub ignore_system_fonts: bool,
+}
+
+/// The outputs `build --only` can restrict to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnlyOutput {
+    /// `<ID>.pdf` and toc.json.
+    Pdf,
+    /// `html/`.
+    Html,
+}
+
+impl From<Option<OnlyOutput>> for crate::pipeline::Only {
+    fn from(only: Option<OnlyOutput>) -> Self {
+        match only {
+            None => Self::All,
+            Some(OnlyOutput::Pdf) => Self::Pdf,
+            Some(OnlyOutput::Html) => Self::Html,
+        }
+    }
 }
 
 /// How a command ended, for the exit status.

@@ -10,7 +10,7 @@ use crate::edition;
 pub(crate) fn serve(args: &ServeArgs) -> anyhow::Result<Outcome> {
     let project = PathBuf::new();
     let folder = edition::resolve(&args.edition, &project.join("sources"))?;
-    let (fonts, _) = setup(&project, &[], false)?;
-    crate::serve::serve(&folder, &args.out, args.port, fonts, &project)?;
+    let renderers = setup(&project, &[], false)?;
+    crate::serve::serve(&folder, &args.out, args.port, renderers, &project)?;
     Ok(Outcome::Success)
 }

@@ -9,6 +9,7 @@ use anyhow::Context;
 use super::build::{build_one, setup};
 use super::{Outcome, TocArgs, TocFormat};
 use crate::edition;
+use crate::pipeline::Only;
 use crate::pipeline::output_dir;
 use crate::toc::Toc;
 
@@ -22,8 +23,9 @@ pub(crate) fn toc(args: &TocArgs) -> anyhow::Result<Outcome> {
     let pdf_path = dir.join(format!("{id}.pdf"));
     let inputs = [folder.clone(), project.join("templates")];
     if !is_fresh(&[&toc_path, &pdf_path], &inputs)? {
-        let (fonts, templates) = setup(&project, &[], false)?;
-        if build_one(&folder, &args.out, &fonts, &templates)? == Outcome::SourceErrors {
+        let renderers = setup(&project, &[], false)?;
+        if build_one(&folder, &args.out, &renderers, Only::All)? == Outcome::SourceErrors
+        {
             return Ok(Outcome::SourceErrors);
         }
     }

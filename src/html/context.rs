@@ -1,0 +1,588 @@
+//! The values the HTML templates read: typed views of the [`Book`], borrowing its
+//! text, with every link and page reference already resolved.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::book::{self, Book, Policy, Text};
+use crate::markdown::{Block, Doc, Inline, InlineKind, plain_text};
+use crate::toc::{Toc, TocEntry};
+
+/// The owner of the 引言's ids (`intro-p1`, `intro-s1`).
+pub(crate) const INTRO: &str = "intro";
+/// The index page.
+pub(crate) const INDEX: &str = "index.html";
+
+/// Where every id of the book lives in the site, and its page in the PDF.
+pub(crate) struct Links<'a> {
+    /// `../<ID>.pdf`, when a PDF was built.
+    pdf: Option<String>,
+    /// Number of pages of the PDF.
+    pages: Option<u32>,
+    toc: HashMap<&'a str, &'a TocEntry>,
+    /// id → the page file it is on.
+    files: HashMap<String, String>,
+    /// id → the title a cross-reference with no text shows.
+    titles: HashMap<String, String>,
+}
+
+impl<'a> Links<'a> {
+    pub(crate) fn new(book: &Book, toc: Option<&'a Toc>) -> Self {
+        let mut files = HashMap::new();
+        let mut titles = HashMap::new();
+        let mut used: HashSet<String> =
+            ["index", "search-index", "search", "style"].map(String::from).into();
+        for (id, _) in
+            book.intro.as_ref().map(|t| book::sections(&t.doc, INTRO)).unwrap_or_default()
+        {
+            files.insert(id, INDEX.to_string());
+        }
+        let mut n = 0;
+        for category in &book.categories {
+            let file = match &category.body {
+                Some(body) => {
+                    let file = format!("{}.html", category.id);
+                    used.insert(category.id.to_lowercase());
+                    for (id, block) in book::sections(&body.doc, &category.id) {
+                        titles.insert(id.clone(), heading_text(block));
+                        files.insert(id, file.clone());
+                    }
+                    file
+                }
+                None => INDEX.to_string(),
+            };
+            files.insert(category.id.clone(), file);
+            titles.insert(
+                category.id.clone(),
+                format!("{}.{}", category.number, category.title),
+            );
+            for policy in &category.policies {
+                n += 1;
+                let file = policy_file(&policy.id, n, &mut used);
+                for (id, block) in policy.sections() {
+                    titles.insert(id.clone(), heading_text(block));
+                    files.insert(id, file.clone());
+                }
+                titles.insert(policy.id.clone(), policy.meta.title.clone());
+                files.insert(policy.id.clone(), file);
+            }
+        }
+        Links {
+            pdf: toc.map(|t| format!("../{}", t.pdf)),
+            pages: toc.map(|t| t.pages),
+            toc: toc
+                .map(|t| t.entries.iter().map(|e| (e.id.as_str(), e)).collect())
+                .unwrap_or_default(),
+            files,
+            titles,
+        }
+    }
+
+    /// The page file an id is on (`index.html` for categories without a body).
+    pub(crate) fn file(&self, id: &str) -> Option<&str> {
+        self.files.get(id).map(String::as_str)
+    }
+
+    /// `file#id`, the link to an id from any page.
+    pub(crate) fn href(&self, id: &str) -> Option<String> {
+        self.file(id).map(|file| format!("{file}#{id}"))
+    }
+
+    /// The printed page of an id and the link to its physical page in the PDF.
+    pub(crate) fn page(&self, id: &str) -> Option<PageRef> {
+        let pdf = self.pdf.as_ref()?;
+        let entry = self.toc.get(id)?;
+        Some(PageRef {
+            label: entry.page_label.clone(),
+            href: format!("{pdf}#page={}", entry.page),
+        })
+    }
+}
+
+/// A policy's page file: its id when that makes a plain file name (letters, digits,
+/// Han, `-`, `_`), else `p<n>.html`.
+fn policy_file(id: &str, n: usize, used: &mut HashSet<String>) -> String {
+    let plain = !id.is_empty()
+        && id.chars().count() <= 80
+        && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && !is_category_id(id);
+    let stem = if plain && !used.contains(&id.to_lowercase()) {
+        id.to_string()
+    } else {
+        let mut stem = format!("p{n}");
+        while used.contains(&stem) {
+            stem.push('_');
+        }
+        stem
+    };
+    used.insert(stem.to_lowercase());
+    format!("{stem}.html")
+}
+
+fn is_category_id(id: &str) -> bool {
+    id.strip_prefix(['c', 'C']).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn heading_text(block: &Block) -> String {
+    match block {
+        Block::Heading { content, .. } => plain_text(content),
+        _ => String::new(),
+    }
+}
+
+/// A page number printed in the PDF and the link to it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PageRef {
+    /// The number printed on the page (`27`).
+    pub(crate) label: String,
+    /// `../<ID>.pdf#page=<physical page>`.
+    pub(crate) href: String,
+}
+
+/// Book-wide values every page shows.
+#[derive(Serialize)]
+pub(crate) struct SiteView<'a> {
+    id: &'a str,
+    title: &'a str,
+    subtitle: Option<&'a str>,
+    publisher: Option<&'a str>,
+    published: Option<String>,
+    /// `../<ID>.pdf` when there is a PDF to download.
+    pdf: Option<&'a str>,
+    /// Pages in the PDF.
+    pages: Option<u32>,
+    /// `[style] cjk_latin_spacing = true`: CSS puts space between Han and Latin.
+    autospace: bool,
+    /// The table of contents.
+    toc: Vec<NavCategory<'a>>,
+}
+
+#[derive(Serialize)]
+struct NavCategory<'a> {
+    id: &'a str,
+    number: u32,
+    title: &'a str,
+    href: String,
+    /// Whether the category has a page of its own (it carries a body).
+    own_page: bool,
+    page: Option<PageRef>,
+    policies: Vec<NavPolicy<'a>>,
+}
+
+#[derive(Serialize)]
+struct NavPolicy<'a> {
+    id: &'a str,
+    title: &'a str,
+    href: String,
+    page: Option<PageRef>,
+    sections: Vec<NavSection>,
+}
+
+#[derive(Serialize)]
+struct NavSection {
+    id: String,
+    title: String,
+    href: String,
+    page: Option<PageRef>,
+}
+
+pub(crate) fn site_view<'a>(book: &'a Book, links: &'a Links<'_>) -> SiteView<'a> {
+    let autospace = book
+        .meta
+        .style
+        .get("cjk_latin_spacing")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    SiteView {
+        id: &book.id,
+        title: &book.meta.title,
+        subtitle: book.meta.subtitle.as_deref(),
+        publisher: book.meta.publisher.as_deref(),
+        published: book.meta.published.map(|d| d.chinese()),
+        pdf: links.pdf.as_deref(),
+        pages: links.pages,
+        autospace,
+        toc: book
+            .categories
+            .iter()
+            .map(|c| NavCategory {
+                id: &c.id,
+                number: c.number,
+                title: &c.title,
+                href: links.href(&c.id).unwrap_or_default(),
+                own_page: c.body.is_some(),
+                page: links.page(&c.id),
+                policies: c
+                    .policies
+                    .iter()
+                    .map(|p| NavPolicy {
+                        id: &p.id,
+                        title: &p.meta.title,
+                        href: links.file(&p.id).unwrap_or_default().to_string(),
+                        page: links.page(&p.id),
+                        sections: p
+                            .sections()
+                            .into_iter()
+                            .map(|(id, block)| NavSection {
+                                title: heading_text(block),
+                                href: links.href(&id).unwrap_or_default(),
+                                page: links.page(&id),
+                                id,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// What a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum PageKind {
+    /// `index.html`: cover, 引言, 目录.
+    Index,
+    /// A category's body (`c3.html`).
+    Category,
+    /// A policy.
+    Policy,
+}
+
+/// One page of the site.
+#[derive(Serialize)]
+pub(crate) struct PageView<'a> {
+    pub(crate) kind: PageKind,
+    /// The file name, relative to the site folder.
+    pub(crate) file: String,
+    /// The id of what the page shows (the TOC marks it), `index` for the index.
+    current: &'a str,
+    /// The `<title>`.
+    title: String,
+    prev: Option<PagerLink<'a>>,
+    next: Option<PagerLink<'a>>,
+    /// The 引言 (index page).
+    intro: Option<TextView<'a>>,
+    /// The category (a policy's, or the category page's own).
+    category: Option<CategoryHead<'a>>,
+    /// The policy (policy pages).
+    policy: Option<PolicyView<'a>>,
+}
+
+#[derive(Serialize, Clone)]
+struct PagerLink<'a> {
+    href: String,
+    title: Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+struct CategoryHead<'a> {
+    id: &'a str,
+    number: u32,
+    title: &'a str,
+    href: String,
+    page: Option<PageRef>,
+    body: Option<TextView<'a>>,
+}
+
+#[derive(Serialize)]
+struct TextView<'a> {
+    title: Option<&'a str>,
+    blocks: Vec<BlockView<'a>>,
+}
+
+#[derive(Serialize)]
+struct PolicyView<'a> {
+    id: &'a str,
+    title: &'a str,
+    number: Option<&'a str>,
+    issuer: &'a [String],
+    date: Option<String>,
+    excerpt: bool,
+    page: Option<PageRef>,
+    blocks: Vec<BlockView<'a>>,
+}
+
+/// Every page in reading order: the index, then per category its page (if it has a
+/// body) and its policies, each with its prev/next neighbours.
+pub(crate) fn pages<'a>(book: &'a Book, links: &'a Links<'_>) -> Vec<PageView<'a>> {
+    let mut pages = vec![PageView {
+        kind: PageKind::Index,
+        file: INDEX.to_string(),
+        current: "index",
+        title: match &book.meta.subtitle {
+            Some(sub) => format!("{}（{sub}）", book.meta.title),
+            None => book.meta.title.clone(),
+        },
+        prev: None,
+        next: None,
+        intro: book.intro.as_ref().map(|t| text_view(t, INTRO, links)),
+        category: None,
+        policy: None,
+    }];
+    for category in &book.categories {
+        let head = |body| CategoryHead {
+            id: &category.id,
+            number: category.number,
+            title: &category.title,
+            href: links.href(&category.id).unwrap_or_default(),
+            page: links.page(&category.id),
+            body,
+        };
+        if let Some(body) = &category.body {
+            pages.push(PageView {
+                kind: PageKind::Category,
+                file: links.file(&category.id).unwrap_or_default().to_string(),
+                current: &category.id,
+                title: format!("{}.{}", category.number, category.title),
+                prev: None,
+                next: None,
+                intro: None,
+                category: Some(head(Some(text_view(body, &category.id, links)))),
+                policy: None,
+            });
+        }
+        for policy in &category.policies {
+            pages.push(PageView {
+                kind: PageKind::Policy,
+                file: links.file(&policy.id).unwrap_or_default().to_string(),
+                current: &policy.id,
+                title: policy.meta.title.clone(),
+                prev: None,
+                next: None,
+                intro: None,
+                category: Some(head(None)),
+                policy: Some(policy_view(policy, links)),
+            });
+        }
+    }
+    let neighbours: Vec<PagerLink<'a>> = pages
+        .iter()
+        .map(|p| PagerLink {
+            href: p.file.clone(),
+            title: if p.kind == PageKind::Index {
+                Cow::Borrowed("封面与目录")
+            } else {
+                Cow::Owned(p.title.clone())
+            },
+        })
+        .collect();
+    for (i, page) in pages.iter_mut().enumerate() {
+        page.prev = i.checked_sub(1).map(|j| neighbours[j].clone());
+        page.next = neighbours.get(i + 1).cloned();
+    }
+    pages
+}
+
+fn text_view<'a>(text: &'a Text, owner: &str, links: &Links<'_>) -> TextView<'a> {
+    TextView { title: text.title.as_deref(), blocks: doc_blocks(&text.doc, owner, links) }
+}
+
+fn policy_view<'a>(policy: &'a Policy, links: &Links<'_>) -> PolicyView<'a> {
+    PolicyView {
+        id: &policy.id,
+        title: &policy.meta.title,
+        number: policy.meta.number.as_deref(),
+        issuer: &policy.meta.issuer,
+        date: policy.meta.date.map(|d| d.chinese()),
+        excerpt: policy.meta.excerpt,
+        page: links.page(&policy.id),
+        blocks: doc_blocks(&policy.doc, &policy.id, links),
+    }
+}
+
+/// The id of each top-level block of a document: first-level headings get the
+/// section ids of [`book::sections`] (`<owner>-s1`, …), every other block
+/// `<owner>-p<n>`, n its 1-based position in the document. Search links to these.
+pub(crate) fn block_ids(doc: &Doc, owner: &str) -> Vec<String> {
+    let mut section = 0;
+    doc.blocks
+        .iter()
+        .enumerate()
+        .map(|(i, block)| match block {
+            Block::Heading { level: 1, .. } => {
+                section += 1;
+                format!("{owner}-s{section}")
+            }
+            _ => format!("{owner}-p{}", i + 1),
+        })
+        .collect()
+}
+
+/// A block as the templates render it. Every block has an id; nested blocks get
+/// `<parent>-<k>`.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum BlockView<'a> {
+    Heading {
+        id: String,
+        /// The HTML heading level: 2 for a first-level section (the page's title is
+        /// the `<h1>`), down to 5.
+        tag: u8,
+        content: Vec<InlineView<'a>>,
+        page: Option<PageRef>,
+    },
+    Para {
+        id: String,
+        content: Vec<InlineView<'a>>,
+    },
+    List {
+        id: String,
+        start: Option<u64>,
+        items: Vec<BlockView<'a>>,
+    },
+    /// One list item (a kind of its own so the templates recurse with `loop`).
+    Item {
+        blocks: Vec<BlockView<'a>>,
+    },
+    Quote {
+        id: String,
+        blocks: Vec<BlockView<'a>>,
+    },
+    Table {
+        id: String,
+        head: Vec<Vec<Vec<InlineView<'a>>>>,
+        rows: Vec<Vec<Vec<InlineView<'a>>>>,
+    },
+    Code {
+        id: String,
+        text: &'a str,
+    },
+    Rule {
+        id: String,
+    },
+}
+
+/// Inline content; text is escaped by the templates.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum InlineView<'a> {
+    Text {
+        text: Cow<'a, str>,
+    },
+    Strong {
+        content: Vec<InlineView<'a>>,
+    },
+    Emph {
+        content: Vec<InlineView<'a>>,
+    },
+    Strike {
+        content: Vec<InlineView<'a>>,
+    },
+    Code {
+        text: &'a str,
+    },
+    /// A cross-reference, resolved to `file#id`.
+    Ref {
+        href: String,
+        content: Vec<InlineView<'a>>,
+    },
+    /// A web link (`http`, `https`, `mailto`).
+    Link {
+        href: &'a str,
+        content: Vec<InlineView<'a>>,
+    },
+    Break,
+}
+
+fn doc_blocks<'a>(doc: &'a Doc, owner: &str, links: &Links<'_>) -> Vec<BlockView<'a>> {
+    doc.blocks
+        .iter()
+        .zip(block_ids(doc, owner))
+        .map(|(block, id)| block_view(block, id, links))
+        .collect()
+}
+
+fn block_view<'a>(block: &'a Block, id: String, links: &Links<'_>) -> BlockView<'a> {
+    let nested = |blocks: &'a [Block], id: &str| -> Vec<BlockView<'a>> {
+        blocks
+            .iter()
+            .enumerate()
+            .map(|(k, b)| block_view(b, format!("{id}-{}", k + 1), links))
+            .collect()
+    };
+    match block {
+        Block::Heading { level, content, .. } => BlockView::Heading {
+            page: links.page(&id),
+            id,
+            tag: (level + 1).clamp(2, 5),
+            content: inlines(content, links),
+        },
+        Block::Para { content, .. } => {
+            BlockView::Para { id, content: inlines(content, links) }
+        }
+        Block::List { start, items, .. } => BlockView::List {
+            start: *start,
+            items: items
+                .iter()
+                .enumerate()
+                .map(|(k, item)| BlockView::Item {
+                    blocks: nested(item, &format!("{id}-{}", k + 1)),
+                })
+                .collect(),
+            id,
+        },
+        Block::Quote { blocks, .. } => {
+            BlockView::Quote { blocks: nested(blocks, &id), id }
+        }
+        Block::Table { rows, header_rows, .. } => {
+            let mut rows: Vec<_> = rows
+                .iter()
+                .map(|row| row.iter().map(|cell| inlines(cell, links)).collect())
+                .collect();
+            let body = rows.split_off((*header_rows).min(rows.len()));
+            BlockView::Table { id, head: rows, rows: body }
+        }
+        Block::Code { text, .. } => BlockView::Code { id, text },
+        Block::Rule { .. } => BlockView::Rule { id },
+    }
+}
+
+fn inlines<'a>(content: &'a [Inline], links: &Links<'_>) -> Vec<InlineView<'a>> {
+    let mut out = Vec::with_capacity(content.len());
+    for inline in content {
+        out.push(match &inline.kind {
+            InlineKind::Text(text) => InlineView::Text { text: Cow::Borrowed(text) },
+            InlineKind::Strong(c) => InlineView::Strong { content: inlines(c, links) },
+            InlineKind::Emph(c) => InlineView::Emph { content: inlines(c, links) },
+            InlineKind::Strike(c) => InlineView::Strike { content: inlines(c, links) },
+            InlineKind::Code(text) => InlineView::Code { text },
+            InlineKind::Link { dest, content } => {
+                if let Some(id) = book::reference_target(dest) {
+                    match links.href(id) {
+                        Some(href) => {
+                            let mut content = inlines(content, links);
+                            if content.is_empty() {
+                                let title =
+                                    links.titles.get(id).cloned().unwrap_or_default();
+                                content
+                                    .push(InlineView::Text { text: Cow::Owned(title) });
+                            }
+                            InlineView::Ref { href, content }
+                        }
+                        // An unknown id is an error `assemble` reported: show the text.
+                        None => {
+                            out.extend(inlines(content, links));
+                            continue;
+                        }
+                    }
+                } else if is_web_link(dest) {
+                    InlineView::Link { href: dest, content: inlines(content, links) }
+                } else {
+                    // Other destinations (relative paths, `javascript:`) show as text.
+                    out.extend(inlines(content, links));
+                    continue;
+                }
+            }
+            InlineKind::Break => InlineView::Break,
+        });
+    }
+    out
+}
+
+fn is_web_link(dest: &str) -> bool {
+    let lower = dest.to_ascii_lowercase();
+    ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p))
+}

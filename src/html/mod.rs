@@ -1,0 +1,108 @@
+//! Stage 7, HTML: [`Book`] (+ the [`Toc`] of the laid-out PDF) → a self-contained site
+//! under `out/<ID>/html/`.
+//!
+//! The site is the same book as the PDF: `index.html` (cover data, 引言, 目录), one page
+//! per policy and one per category that carries a body, with prev/next links, a TOC
+//! sidebar, an anchor on every heading, each policy's and section's printed page
+//! linked into the PDF, and a client-side search for Chinese text. Everything the
+//! pages load is inside the folder; nothing comes from a network.
+//!
+//! Source text reaches the pages only as template values, and the templates are
+//! rendered with HTML autoescaping on: a `<script>` in a policy is text to show.
+//! Ids are the ones the PDF and `toc.json` use ([`book::sections`]); paragraphs get
+//! `<owner>-p<n>` (n = the block's position in its document), the anchors search
+//! results link to.
+
+mod context;
+pub mod search;
+mod templates;
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+pub use templates::HtmlTemplates;
+
+use crate::book::Book;
+use crate::toc::Toc;
+
+/// The generated site: every file with its path relative to the `html/` folder.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// `(relative path, bytes)`, in a stable order: `index.html` first.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Site {
+    /// Total size of all files in bytes.
+    pub fn size(&self) -> usize {
+        self.files.iter().map(|(_, bytes)| bytes.len()).sum()
+    }
+
+    /// The bytes of the file at `path`, if the site has it.
+    pub fn file(&self, path: &str) -> Option<&[u8]> {
+        self.files.iter().find(|(p, _)| p == path).map(|(_, b)| b.as_slice())
+    }
+}
+
+/// What can go wrong while rendering the site.
+#[derive(Debug, thiserror::Error)]
+pub enum HtmlError {
+    /// A template file could not be read.
+    #[error("reading {path}: {source}")]
+    Read {
+        /// The template file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A template does not parse or fails while rendering.
+    #[error("HTML template {name}: {source:#}")]
+    Template {
+        /// The template's file name (`policy.html`).
+        name: String,
+        /// minijinja's error, with line information.
+        source: minijinja::Error,
+    },
+}
+
+/// The name of the search index file, a script assigning `window.HUIBIAN_SEARCH`
+/// (a script, not JSON, so that search works from `file://` where `fetch` does not).
+pub const SEARCH_INDEX: &str = "search-index.js";
+
+/// Renders the whole site. With `toc` = `None` (no PDF built yet) the page references
+/// and the PDF download link are left out; the caller should say so.
+pub fn render_site(
+    book: &Book,
+    toc: Option<&Toc>,
+    templates: &HtmlTemplates,
+) -> Result<Site, HtmlError> {
+    let links = context::Links::new(book, toc);
+    let env = templates.environment()?;
+    let site = context::site_view(book, &links);
+    let mut files = Vec::new();
+
+    let render = |name: &str, ctx: minijinja::Value| -> Result<Vec<u8>, HtmlError> {
+        let err = |source| HtmlError::Template { name: name.to_string(), source };
+        let template = env.get_template(name).map_err(err)?;
+        template.render(ctx).map(String::into_bytes).map_err(err)
+    };
+
+    for page in context::pages(book, &links) {
+        let ctx = minijinja::context! { site => &site, page => &page };
+        let template = match page.kind {
+            context::PageKind::Index => "index.html",
+            context::PageKind::Category => "category.html",
+            context::PageKind::Policy => "policy.html",
+        };
+        files.push((page.file.to_string(), render(template, ctx)?));
+    }
+    for name in templates::STATIC_FILES {
+        files.push((name.to_string(), templates.text(name).as_bytes().to_vec()));
+    }
+    files.push((
+        SEARCH_INDEX.to_string(),
+        search::index_script(book, &links).into_bytes(),
+    ));
+    Ok(Site { files })
+}

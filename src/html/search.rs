@@ -1,0 +1,245 @@
+//! The search index: character bigrams over paragraphs, built at build time, so that
+//! a phrase search works for Chinese text (which has no spaces between words).
+//!
+//! Every top-level block of every page (and each policy's title) is one *paragraph*
+//! of the index, with its page, its section and its anchor. For each bigram (two
+//! adjacent letters or digits; Han characters are letters) the index lists the
+//! paragraphs containing it. A query term (the query split at spaces) matches a
+//! paragraph when all its bigrams are in the paragraph and the term occurs in the
+//! paragraph's text (punctuation included); all terms must match.
+//! Characters are folded before comparing: full-width ASCII to ASCII, ASCII to lower
+//! case (one character for one, so positions in the text stay valid for snippets).
+//!
+//! The site carries the index as `search-index.js`, a script assigning
+//! `window.HUIBIAN_SEARCH` (readers open the site from disk, where `fetch` fails):
+//! ```text
+//! { "v": 1,
+//!   "pages":    [[file, title, owner], …],          owner: the ids' prefix
+//!   "sections": [[page, suffix, title], …],         anchor: owner-suffix ("" = owner)
+//!   "paras":    [[section, suffix, text], …],
+//!   "grams":    { "专精": [delta-coded paragraph numbers], … } }
+//! ```
+//! `search.js` implements [`SearchIndex::find`] in the browser.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::context::{INDEX, INTRO, Links, block_ids};
+use crate::book::Book;
+use crate::markdown::{Block, Doc, plain_text};
+
+/// The search index of a book.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchIndex {
+    v: u32,
+    /// `(file, title, owner)` of each page.
+    pub pages: Vec<(String, String, String)>,
+    /// `(page, anchor suffix, title)` of each section; the first of a page has no title.
+    pub sections: Vec<(usize, String, String)>,
+    /// `(section, anchor suffix, text)` of each paragraph.
+    pub paras: Vec<(usize, String, String)>,
+    /// Bigram → delta-coded, ascending paragraph numbers.
+    pub grams: BTreeMap<String, Vec<usize>>,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The page's title (the policy's).
+    pub page_title: String,
+    /// The section's title, empty before the first section.
+    pub section: String,
+    /// `file#anchor`.
+    pub href: String,
+    /// The paragraph's text.
+    pub text: String,
+}
+
+/// The character as search compares it.
+pub fn fold(c: char) -> char {
+    let c = match u32::from(c) {
+        code @ 0xFF01..=0xFF5E => char::from_u32(code - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+fn folded(text: &str) -> String {
+    text.chars().map(fold).collect()
+}
+
+/// The bigrams of a folded text: adjacent letters or digits (Han included), so no
+/// bigram holds a space or punctuation (the phrase check still compares those).
+fn bigrams(folded: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = folded.chars().collect();
+    chars
+        .windows(2)
+        .filter(|w| w[0].is_alphanumeric() && w[1].is_alphanumeric())
+        .map(|w| w.iter().collect())
+        .collect()
+}
+
+impl SearchIndex {
+    /// Builds the index of the book's pages.
+    pub(crate) fn build(book: &Book, links: &Links<'_>) -> Self {
+        let mut index = SearchIndex {
+            v: 1,
+            pages: Vec::new(),
+            sections: Vec::new(),
+            paras: Vec::new(),
+            grams: BTreeMap::new(),
+        };
+        if let Some(intro) = &book.intro {
+            let title = intro.title.clone().unwrap_or_else(|| "引言".to_string());
+            index.add_page(INDEX, &title, INTRO, None, &intro.doc);
+        }
+        for category in &book.categories {
+            if let Some(body) = &category.body {
+                let file = links.file(&category.id).unwrap_or(INDEX);
+                let title = format!("{}.{}", category.number, category.title);
+                index.add_page(file, &title, &category.id, None, &body.doc);
+            }
+            for policy in &category.policies {
+                let file = links.file(&policy.id).unwrap_or(INDEX);
+                let title = &policy.meta.title;
+                index.add_page(file, title, &policy.id, Some(title), &policy.doc);
+            }
+        }
+        let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (n, (_, _, text)) in index.paras.iter().enumerate() {
+            for gram in bigrams(&folded(text)) {
+                postings.entry(gram).or_default().push(n);
+            }
+        }
+        index.grams = postings
+            .into_iter()
+            .map(|(gram, list)| {
+                let mut last = 0;
+                let deltas = list
+                    .into_iter()
+                    .map(|n| {
+                        let d = n - last;
+                        last = n;
+                        d
+                    })
+                    .collect();
+                (gram, deltas)
+            })
+            .collect();
+        index
+    }
+
+    fn add_page(
+        &mut self,
+        file: &str,
+        title: &str,
+        owner: &str,
+        head: Option<&str>,
+        doc: &Doc,
+    ) {
+        let page = self.pages.len();
+        self.pages.push((file.to_string(), title.to_string(), owner.to_string()));
+        self.sections.push((page, String::new(), String::new()));
+        if let Some(head) = head {
+            self.paras.push((self.sections.len() - 1, String::new(), head.to_string()));
+        }
+        for (block, id) in doc.blocks.iter().zip(block_ids(doc, owner)) {
+            let suffix = id.strip_prefix(owner).unwrap_or(&id).trim_start_matches('-');
+            let text = block_text(block);
+            if let Block::Heading { level: 1, .. } = block {
+                self.sections.push((page, suffix.to_string(), text.clone()));
+            }
+            if !text.trim().is_empty() {
+                self.paras.push((self.sections.len() - 1, suffix.to_string(), text));
+            }
+        }
+    }
+
+    /// The paragraphs matching `query`, in book order (what `search.js` finds).
+    pub fn find(&self, query: &str) -> Vec<Hit> {
+        let terms: Vec<String> =
+            folded(query).split_whitespace().map(String::from).collect();
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        let mut candidates: Option<BTreeSet<usize>> = None;
+        for term in &terms {
+            for gram in bigrams(term) {
+                let Some(deltas) = self.grams.get(&gram) else { return Vec::new() };
+                let mut n = 0;
+                let list: BTreeSet<usize> = deltas
+                    .iter()
+                    .map(|d| {
+                        n += d;
+                        n
+                    })
+                    .collect();
+                candidates = Some(match candidates {
+                    Some(c) => c.intersection(&list).copied().collect(),
+                    None => list,
+                });
+            }
+        }
+        let candidates = candidates.unwrap_or_else(|| (0..self.paras.len()).collect());
+        candidates
+            .into_iter()
+            .filter(|&n| {
+                let text = folded(&self.paras[n].2);
+                terms.iter().all(|t| text.contains(t.as_str()))
+            })
+            .map(|n| {
+                let (section, suffix, text) = &self.paras[n];
+                let (page, _, section_title) = &self.sections[*section];
+                let (file, page_title, owner) = &self.pages[*page];
+                let anchor = if suffix.is_empty() {
+                    owner.clone()
+                } else {
+                    format!("{owner}-{suffix}")
+                };
+                Hit {
+                    page_title: page_title.clone(),
+                    section: section_title.clone(),
+                    href: format!("{file}#{anchor}"),
+                    text: text.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The index as the script the site loads.
+    pub fn to_script(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        format!("window.HUIBIAN_SEARCH = {json};\n")
+    }
+}
+
+/// The plain text of a block; the items, rows and cells of lists, quotes and tables
+/// on lines of their own.
+fn block_text(block: &Block) -> String {
+    match block {
+        Block::Heading { content, .. } | Block::Para { content, .. } => {
+            plain_text(content)
+        }
+        Block::List { items, .. } => items
+            .iter()
+            .flat_map(|item| item.iter().map(block_text))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Block::Quote { blocks, .. } => {
+            blocks.iter().map(block_text).collect::<Vec<_>>().join("\n")
+        }
+        Block::Table { rows, .. } => rows
+            .iter()
+            .map(|row| row.iter().map(|c| plain_text(c)).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Block::Code { text, .. } => text.clone(),
+        Block::Rule { .. } => String::new(),
+    }
+}
+
+/// The search index of the book as `search-index.js`.
+pub(crate) fn index_script(book: &Book, links: &Links<'_>) -> String {
+    SearchIndex::build(book, links).to_script()
+}
