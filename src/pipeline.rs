@@ -36,6 +36,8 @@ pub struct Renderers {
     pub typst: Templates,
     /// The HTML templates.
     pub html: HtmlTemplates,
+    /// Typst's World between builds of one process.
+    pub world: typeset::WorldCache,
 }
 
 /// What one edition's build produced.
@@ -113,6 +115,7 @@ pub fn build_edition(
             &book,
             &renderers.fonts,
             &renderers.typst,
+            &renderers.world,
             &mut sources,
             &mut diagnostics,
         )?

@@ -63,6 +63,7 @@ pub(crate) fn setup(
         fonts,
         typst: Templates::locate(project)?,
         html: HtmlTemplates::locate(project)?,
+        world: Default::default(),
     })
 }
 

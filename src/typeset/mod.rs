@@ -28,6 +28,13 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{Block, InlineKind};
 use crate::source::{SourceId, Sources, Span};
 
+/// The World of the last build, kept by a long-lived process (`serve`) so that the
+/// next build after an edit reuses it: Typst then re-lays out only what changed.
+#[derive(Default)]
+pub struct WorldCache {
+    world: std::sync::Mutex<Option<HuibianWorld>>,
+}
+
 /// A typeset book.
 pub struct Typeset {
     /// The PDF file's bytes.
@@ -47,6 +54,7 @@ pub fn typeset(
     book: &Book,
     fonts: &Arc<Fonts>,
     templates: &Templates,
+    cache: &WorldCache,
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> anyhow::Result<Option<Typeset>> {
@@ -80,25 +88,29 @@ pub fn typeset(
     let Some(today) = today else {
         anyhow::bail!("cannot represent the edition date");
     };
-    let world = HuibianWorld::new(
-        templates.clone(),
-        data::book_json(book, &plan),
-        fonts.clone(),
-        today,
-    )?;
+    let data = data::book_json(book, &plan);
+    let mut slot = cache.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let world = match slot.take() {
+        Some(mut world) if world.serves(templates, fonts, today) => {
+            world.set_data(data);
+            world
+        }
+        _ => HuibianWorld::new(templates.clone(), data, fonts.clone(), today)?,
+    };
+    let world = &*slot.insert(world);
 
     let started = Instant::now();
     let warned = typst::compile::<PagedDocument>(&world);
     let compile_time = started.elapsed();
     let mut template_source = None;
     for warning in &warned.warnings {
-        diags.push(convert(warning, &world, sources, &mut template_source));
+        diags.push(convert(warning, world, sources, &mut template_source));
     }
     let document = match warned.output {
         Ok(document) => document,
         Err(errors) => {
             for error in &errors {
-                diags.push(convert(error, &world, sources, &mut template_source));
+                diags.push(convert(error, world, sources, &mut template_source));
             }
             return Ok(None);
         }
@@ -115,7 +127,7 @@ pub fn typeset(
         Ok(pdf) => pdf,
         Err(errors) => {
             for error in &errors {
-                diags.push(convert(error, &world, sources, &mut template_source));
+                diags.push(convert(error, world, sources, &mut template_source));
             }
             return Ok(None);
         }

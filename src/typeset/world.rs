@@ -122,6 +122,20 @@ impl HuibianWorld {
         &self.templates
     }
 
+    /// Whether this world can serve a build with these templates, fonts and date
+    /// (then only its data needs replacing).
+    pub fn serves(
+        &self,
+        templates: &Templates,
+        fonts: &Arc<Fonts>,
+        today: Datetime,
+    ) -> bool {
+        self.templates.main == templates.main
+            && self.templates.dir == templates.dir
+            && Arc::ptr_eq(&self.fonts, fonts)
+            && self.today == today
+    }
+
     /// Replaces the book data (for rebuilds in one process).
     pub fn set_data(&mut self, data: Vec<u8>) {
         self.data = Bytes::new(data);
