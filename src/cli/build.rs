@@ -19,7 +19,10 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let project = PathBuf::new();
     let folders = edition_folders(&project, &args.editions)?;
     let started = Instant::now();
-    let renderers = setup(&project, &args.font_paths, args.ignore_system_fonts)?;
+    // The HTML site needs no fonts: skip the system font scan for `--only html`.
+    let html_only = args.only == Some(super::OnlyOutput::Html);
+    let renderers =
+        setup(&project, &args.font_paths, args.ignore_system_fonts || html_only)?;
     let font_time = started.elapsed();
 
     let mut outcome = Outcome::Success;
