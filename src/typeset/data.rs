@@ -12,9 +12,39 @@ use super::fonts::FontPlan;
 use crate::book::{self, Book, Policy, Text};
 use crate::markdown::{Block, Doc, Inline, InlineKind};
 
-/// Serialises the book and the font plan to the JSON the template reads.
-pub fn book_json(book: &Book, fonts: &FontPlan) -> Vec<u8> {
-    let view = BookView {
+/// The JSON files the template reads: `book.json` (metadata, fonts, intro, and per
+/// category the paths of its policies' files) and one `policy/<n>.json` per policy.
+/// One file per policy lets Typst reuse everything but the edited policy's
+/// evaluation after an edit (its loads and closure calls are memoised per input).
+pub struct BookData {
+    /// `book.json`.
+    pub main: Vec<u8>,
+    /// `(virtual path, JSON)` of each policy.
+    pub policies: Vec<(String, Vec<u8>)>,
+}
+
+/// Serialises the book and the font plan to the JSON files the template reads.
+pub fn book_data(book: &Book, fonts: &FontPlan) -> BookData {
+    let mut policies = Vec::new();
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    for category in &book.categories {
+        let mut list = Vec::new();
+        for policy in &category.policies {
+            let path = format!("policy/{}.json", policies.len() + 1);
+            policies.push((
+                path.clone(),
+                serde_json::to_vec(&policy_view(policy)).unwrap_or_default(),
+            ));
+            list.push(path);
+        }
+        paths.push(list);
+    }
+    let main = book_json_with(book, fonts, &paths);
+    BookData { main, policies }
+}
+
+fn book_json_with(book: &Book, fonts: &FontPlan, paths: &[Vec<String>]) -> Vec<u8> {
+    let view = BookFilesView {
         id: &book.id,
         title: &book.meta.title,
         subtitle: book.meta.subtitle.as_deref(),
@@ -26,21 +56,21 @@ pub fn book_json(book: &Book, fonts: &FontPlan) -> Vec<u8> {
         categories: book
             .categories
             .iter()
-            .map(|c| CategoryView {
+            .zip(paths)
+            .map(|(c, files)| CategoryFilesView {
                 number: c.number,
                 id: &c.id,
                 title: &c.title,
                 body: c.body.as_ref().map(|t| text_view(t, Some(&c.id))),
-                policies: c.policies.iter().map(policy_view).collect(),
+                policies: files,
             })
             .collect(),
     };
-    // Serialising plain structs of strings and numbers cannot fail.
     serde_json::to_vec(&view).unwrap_or_default()
 }
 
 #[derive(Serialize)]
-struct BookView<'a> {
+struct BookFilesView<'a> {
     id: &'a str,
     title: &'a str,
     subtitle: Option<&'a str>,
@@ -49,16 +79,17 @@ struct BookView<'a> {
     style: &'a serde_json::Map<String, serde_json::Value>,
     fonts: &'a FontPlan,
     intro: Option<TextView<'a>>,
-    categories: Vec<CategoryView<'a>>,
+    categories: Vec<CategoryFilesView<'a>>,
 }
 
 #[derive(Serialize)]
-struct CategoryView<'a> {
+struct CategoryFilesView<'a> {
     number: u32,
     id: &'a str,
     title: &'a str,
     body: Option<TextView<'a>>,
-    policies: Vec<PolicyView<'a>>,
+    /// Virtual paths of the policies' JSON files.
+    policies: &'a [String],
 }
 
 #[derive(Serialize)]

@@ -88,11 +88,11 @@ pub fn typeset(
     let Some(today) = today else {
         anyhow::bail!("cannot represent the edition date");
     };
-    let data = data::book_json(book, &plan);
+    let data = data::book_data(book, &plan);
     let mut slot = cache.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let world = match slot.take() {
         Some(mut world) if world.serves(templates, fonts, today) => {
-            world.set_data(data);
+            world.set_data(data)?;
             world
         }
         _ => HuibianWorld::new(templates.clone(), data, fonts.clone(), today)?,

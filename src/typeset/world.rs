@@ -18,6 +18,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use super::data::BookData;
 use super::fonts::Fonts;
 
 /// The virtual path of the book's data.
@@ -76,7 +77,18 @@ pub struct HuibianWorld {
     data_id: FileId,
     main_source: Source,
     data: Bytes,
+    /// The policies' JSON files, by file id.
+    policies: std::collections::HashMap<FileId, Bytes>,
     today: Datetime,
+}
+
+fn policy_files(
+    files: Vec<(String, Vec<u8>)>,
+) -> anyhow::Result<std::collections::HashMap<FileId, Bytes>> {
+    files
+        .into_iter()
+        .map(|(path, json)| Ok((file_id(&path)?, Bytes::new(json))))
+        .collect()
 }
 
 fn file_id(path: &str) -> anyhow::Result<FileId> {
@@ -89,7 +101,7 @@ impl HuibianWorld {
     /// A world serving `templates`, the book data `data`, and `fonts`.
     pub fn new(
         templates: Templates,
-        data: Vec<u8>,
+        data: BookData,
         fonts: Arc<Fonts>,
         today: Datetime,
     ) -> anyhow::Result<Self> {
@@ -102,7 +114,8 @@ impl HuibianWorld {
             main,
             data_id: file_id(DATA_PATH)?,
             main_source,
-            data: Bytes::new(data),
+            data: Bytes::new(data.main),
+            policies: policy_files(data.policies)?,
             today,
         })
     }
@@ -137,8 +150,19 @@ impl HuibianWorld {
     }
 
     /// Replaces the book data (for rebuilds in one process).
-    pub fn set_data(&mut self, data: Vec<u8>) {
-        self.data = Bytes::new(data);
+    pub fn set_data(&mut self, data: BookData) -> anyhow::Result<()> {
+        self.data = Bytes::new(data.main);
+        // Unchanged files keep their old `Bytes`, so Typst sees them as unchanged.
+        let mut files = policy_files(data.policies)?;
+        for (id, bytes) in &mut files {
+            if let Some(old) = self.policies.get(id)
+                && old.as_slice() == bytes.as_slice()
+            {
+                *bytes = old.clone();
+            }
+        }
+        self.policies = files;
+        Ok(())
     }
 
     /// Reads a template-folder file other than the main template, refusing anything
@@ -192,6 +216,9 @@ impl World for HuibianWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
             return Ok(self.data.clone());
+        }
+        if let Some(bytes) = self.policies.get(&id) {
+            return Ok(bytes.clone());
         }
         if id == self.main {
             return Ok(Bytes::from_string(self.main_source.clone()));
