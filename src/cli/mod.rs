@@ -25,7 +25,8 @@ use clap::{Parser, Subcommand};
     version,
     propagate_version = true,
     after_help = "Exit status: 0 success; 1 the sources have errors (each printed with \
-                  file:line:column); 2 a usage or I/O error."
+                  file:line:column), `fmt --check` would change files, or `diff` found \
+                  differences; 2 a usage or I/O error."
 )]
 pub struct Cli {
     /// What to do.
@@ -57,10 +58,10 @@ pub enum Command {
     /// Exit status: 0 no differences, 1 differences, 2 error.
     Diff(DiffArgs),
 
-    /// Rewrite sources in canonical form: numbering markers, headings, punctuation
-    /// width and spaces in Chinese text, front matter order, blank lines.
+    /// Rewrite sources in canonical form.
     ///
-    /// Never changes a Han character or a digit of the text. Lists the files it
+    /// Numbering markers, headings, punctuation width and spaces in Chinese text,
+    /// front matter order, blank lines. Never changes a Han character or a digit of the text. Lists the files it
     /// changes; with `--check` changes nothing, prints a diff and exits 1 if any file
     /// would change. Numbering is legal text: it is renumbered only with `--renumber`.
     Fmt(FmtArgs),
@@ -73,15 +74,17 @@ pub enum Command {
     /// it repaired and the places to proofread.
     Import(ImportArgs),
 
-    /// Start the next quarter's edition: same categories and style, the next
-    /// quarter's subtitle and period, the introduction copied with its dates marked
-    /// 【待核：…】 for revision. Never overwrites.
+    /// Start the next quarter's edition from the last one.
+    ///
+    /// Same categories and style, the next quarter's subtitle and period, the
+    /// introduction copied with its dates marked 【待核：…】 for revision. Never
+    /// overwrites.
     New(NewArgs),
 
-    /// Preview an edition while editing it: build, serve on 127.0.0.1, rebuild on
-    /// every save and reload the open browser page.
+    /// Preview an edition while editing it, with live reload.
     ///
-    /// A broken edit does not stop the server: the last good version stays served,
+    /// Builds, serves the site and the PDF on 127.0.0.1, rebuilds on every save and
+    /// reloads the open browser page. A broken edit does not stop the server: the last good version stays served,
     /// with the errors shown over it until the file is fixed.
     Serve(ServeArgs),
 
