@@ -474,10 +474,12 @@ enum InlineView<'a> {
     Code {
         text: &'a str,
     },
-    /// A cross-reference, resolved to `file#id`.
+    /// A cross-reference, resolved to `file#id`, with the target's printed page
+    /// (as the PDF prints `（见第N页）`) when there is a PDF.
     Ref {
         href: String,
         content: Vec<InlineView<'a>>,
+        page: Option<PageRef>,
     },
     /// A web link (`http`, `https`, `mailto`).
     Link {
@@ -560,7 +562,7 @@ fn inlines<'a>(content: &'a [Inline], links: &Links<'_>) -> Vec<InlineView<'a>> 
                                 content
                                     .push(InlineView::Text { text: Cow::Owned(title) });
                             }
-                            InlineView::Ref { href, content }
+                            InlineView::Ref { href, content, page: links.page(id) }
                         }
                         // An unknown id is an error `assemble` reported: show the text.
                         None => {

@@ -332,6 +332,13 @@ fn cross_references_link_to_the_target_page_and_anchor() {
         ))
     );
     assert!(html.contains("不是链接") && !html.contains("javascript"));
+    // The target's printed page follows, as in the PDF, linked into the PDF.
+    let entry = toc.entries.iter().find(|e| e.id == target).unwrap();
+    let page = format!(
+        "第二章</a>（见第<a class=\"page-ref\" href=\"../{}.pdf#page={}\">{}</a>页）",
+        book.id, entry.page, entry.page_label
+    );
+    assert!(html.contains(&page), "no {page} in {html}");
     check_links(&site, Some(&toc));
 }
 
