@@ -4,6 +4,7 @@
 mod prelude;
 
 mod bad_input;
+mod browser;
 mod build;
 mod check;
 mod edition_2021q4;
