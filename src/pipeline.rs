@@ -192,3 +192,22 @@ fn previous_toc(path: &Path, diagnostics: &mut Diagnostics) -> Option<Toc> {
     }
     toc
 }
+
+/// Writes what Typst sees for the edition in `folder` into `dir` (see
+/// [`typeset::emit`]); the report carries the findings if the sources have errors.
+pub fn emit_typst(
+    folder: &Path,
+    dir: &Path,
+    renderers: &Renderers,
+) -> anyhow::Result<BuildReport> {
+    let mut sources = Sources::new();
+    let mut diagnostics = Diagnostics::default();
+    let Some(edition) = Edition::load(folder, &mut sources, &mut diagnostics)? else {
+        return Ok(BuildReport { sources, diagnostics, built: None });
+    };
+    let book = book::assemble(&edition, &sources, &mut diagnostics);
+    if !diagnostics.has_errors() {
+        typeset::emit(&book, &renderers.fonts, &renderers.typst, dir)?;
+    }
+    Ok(BuildReport { sources, diagnostics, built: None })
+}

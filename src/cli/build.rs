@@ -26,6 +26,25 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let font_time = started.elapsed();
 
     let mut outcome = Outcome::Success;
+    if let Some(dir) = &args.emit_typst {
+        if folders.len() > 1 {
+            bail!("--emit-typst takes one edition at a time");
+        }
+        for folder in &folders {
+            let mut report = pipeline::emit_typst(folder, dir, &renderers)?;
+            let findings = report.diagnostics.take();
+            let failed = findings.iter().any(|d| d.is_error());
+            diag::emit_human(&report.sources, &findings);
+            if failed {
+                return Ok(Outcome::SourceErrors);
+            }
+            eprintln!(
+                "wrote the Typst input to {} (typst compile {})",
+                dir.display(),
+                dir.join("edition.typ").display()
+            );
+        }
+    }
     for folder in &folders {
         if build_one(folder, &args.out, &renderers, args.only.into())?
             == Outcome::SourceErrors

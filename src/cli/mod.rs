@@ -274,6 +274,11 @@ pub struct BuildArgs {
     #[arg(long, value_enum)]
     pub only: Option<OnlyOutput>,
 
+    /// Also write exactly what the Typst compiler sees (template and data) into DIR,
+    /// so that `typst compile DIR/edition.typ` typesets the same book.
+    #[arg(long, value_name = "DIR")]
+    pub emit_typst: Option<PathBuf>,
+
     /// Do not use the system's fonts, only `fonts/`, `--font-path` and the Latin fonts
     /// built into huibian (for builds that must not depend on the machine).
     #[arg(long)]

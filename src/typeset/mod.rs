@@ -235,3 +235,53 @@ fn walk_blocks(blocks: &[Block], visit: &mut impl FnMut(&str, Option<&Span>)) {
         }
     });
 }
+
+/// Writes exactly what the Typst compiler sees into `dir`: the main template (and the
+/// rest of the template folder), `book.json` and `policy/<n>.json`, so that
+/// `typst compile <dir>/edition.typ` typesets the same book without huibian (with the
+/// same fonts installed). For benchmarks and for debugging a template.
+pub fn emit(
+    book: &Book,
+    fonts: &Fonts,
+    templates: &Templates,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let plan = fonts.plan().map_err(|err| anyhow::anyhow!("{err}; {INSTALL_HINT}"))?;
+    let data = data::book_data(book, &plan);
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(template_dir) = &templates.dir {
+        collect_files(template_dir, template_dir, &mut files)?;
+    }
+    files.retain(|(path, _)| path != world::MAIN_TEMPLATE);
+    files.push((world::MAIN_TEMPLATE.to_string(), templates.main.clone().into_bytes()));
+    files.push((world::DATA_PATH.to_string(), data.main));
+    files.extend(data.policies);
+    crate::output::write_dir_atomic(dir, &files)
+}
+
+fn collect_files(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?
+    {
+        let path = entry?.path();
+        // The HTML templates live beside the Typst ones; Typst never reads them.
+        let html = path.file_name().is_some_and(|n| n == "html")
+            || path.extension().is_some_and(|e| e == "html");
+        if html {
+            continue;
+        }
+        if path.is_dir() {
+            collect_files(root, &path, files)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let bytes = std::fs::read(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            files.push((rel.to_string_lossy().replace('\\', "/"), bytes));
+        }
+    }
+    Ok(())
+}

@@ -8,6 +8,7 @@ mod browser;
 mod build;
 mod check;
 mod edition_2021q4;
+mod emit;
 mod fmt;
 mod hostile;
 mod import;
