@@ -11,7 +11,7 @@ use std::path::Path;
 
 use lopdf::{Document, Object};
 
-use crate::toc::{Toc, TocEntry};
+use crate::toc::Toc;
 
 /// A PDF opened for reading back.
 pub struct PdfReader {
@@ -177,7 +177,7 @@ pub fn verify(pdf: &PdfReader, toc: &Toc) -> Vec<String> {
     let marks = pdf.bookmarks();
     let mut next = 0;
     for entry in &toc.entries {
-        let title = compact(&display_title(entry));
+        let title = compact(&entry.display_title());
         match marks[next..].iter().position(|m| compact(&m.title) == title) {
             Some(found) => {
                 let mark = &marks[next + found];
@@ -213,7 +213,7 @@ pub fn verify(pdf: &PdfReader, toc: &Toc) -> Vec<String> {
         // The title is on the page toc.json names.
         if entry.level <= 2 {
             let text = compact(&pdf.text(entry.page));
-            if !text.contains(&compact(&display_title(entry))) {
+            if !text.contains(&compact(&entry.display_title())) {
                 problems
                     .push(format!("{}: not found on page {}", entry.title, entry.page));
             }
@@ -246,7 +246,7 @@ fn verify_printed_toc(pdf: &PdfReader, toc: &Toc, marks: &[Bookmark]) -> Vec<Str
     }
     let mut next = 0;
     for entry in toc.entries.iter().filter(|e| e.level <= 2) {
-        let title = compact(&display_title(entry));
+        let title = compact(&entry.display_title());
         let mut joined = String::new();
         let found = (next..lines.len()).find(|&j| {
             joined.push_str(&lines[j]);
@@ -266,11 +266,4 @@ fn verify_printed_toc(pdf: &PdfReader, toc: &Toc, marks: &[Bookmark]) -> Vec<Str
         next = j + 2;
     }
     problems
-}
-
-fn display_title(entry: &TocEntry) -> String {
-    match &entry.number {
-        Some(number) => format!("{number}.{}", entry.title),
-        None => entry.title.clone(),
-    }
 }

@@ -14,7 +14,7 @@ use typst::foundations::Bytes;
 use typst_kit::server::{HttpBody, HttpServer};
 
 use crate::diag;
-use crate::html::HtmlTemplates;
+use crate::html::{HtmlTemplates, escape_html};
 use crate::pipeline::{self, Built, Only, Renderers};
 use crate::typeset::world::Templates;
 use crate::watch::Watcher;
@@ -99,18 +99,9 @@ fn files_of(built: &Built) -> HashMap<String, Bytes> {
     let mut files = HashMap::new();
     files.insert(format!("{}.pdf", built.id), Bytes::new(built.pdf.clone()));
     files.insert("toc.json".to_string(), Bytes::new(built.toc.to_json().into_bytes()));
-    match &built.site {
-        Some(site) => {
-            for (path, bytes) in &site.files {
-                files.insert(format!("html/{path}"), Bytes::new(bytes.clone()));
-            }
-        }
-        None => {
-            files.insert(
-                "html/index.html".to_string(),
-                Bytes::new(status_page(built).into_bytes()),
-            );
-        }
+    // serve always builds everything, so there is a site.
+    for (path, bytes) in built.site.iter().flat_map(|site| &site.files) {
+        files.insert(format!("html/{path}"), Bytes::new(bytes.clone()));
     }
     files
 }
@@ -159,49 +150,6 @@ fn inject_overlay(html: &mut String, findings: &str) {
         .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
         .unwrap_or(0);
     html.insert_str(at, &block);
-}
-
-/// Escapes text for HTML content.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn status_page(built: &Built) -> String {
-    let mut rows = String::new();
-    for entry in built.toc.entries.iter().filter(|e| e.level <= 2) {
-        let title = match &entry.number {
-            Some(n) => format!("{n}.{}", entry.title),
-            None => entry.title.clone(),
-        };
-        rows.push_str(&format!(
-            "<li class=\"l{}\"><a href=\"../{}.pdf#page={}\">{}</a> <span>{}</span></li>\n",
-            entry.level,
-            escape_html(&built.id),
-            entry.page,
-            escape_html(&title),
-            escape_html(&entry.page_label)
-        ));
-    }
-    format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <style>body{{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto;padding:0 1em}}\
-         li{{list-style:none;margin:.3em 0}}li.l2{{margin-left:1.5em}}span{{color:#666}}</style></head><body>\
-         <h1>{title}</h1><p><a href=\"../{id}.pdf\">PDF</a> · {pages} pages</p><ul>{rows}</ul></body></html>",
-        title = escape_html(&built.book.meta.title),
-        id = escape_html(&built.id),
-        pages = built.toc.pages,
-    )
 }
 
 #[cfg(test)]

@@ -130,7 +130,7 @@ impl Toc {
         let mut out = String::new();
         for entry in self.entries.iter().filter(|e| e.level <= depth) {
             let indent = "  ".repeat(usize::from(entry.level - 1));
-            let title = display_title(entry);
+            let title = entry.display_title();
             let used = indent.len() + columns(&title) + entry.page_label.len() + 2;
             let dots = ".".repeat(WIDTH.saturating_sub(used).max(3));
             out.push_str(&format!("{indent}{title} {dots} {}\n", entry.page_label));
@@ -143,7 +143,7 @@ impl Toc {
         let mut out = format!("# {}\n\n", self.title);
         for entry in self.entries.iter().filter(|e| e.level <= depth) {
             let indent = "  ".repeat(usize::from(entry.level - 1));
-            let title = display_title(entry);
+            let title = entry.display_title();
             let title = if entry.level == 1 { format!("**{title}**") } else { title };
             out.push_str(&format!("{indent}- {title} …… {}\n", entry.page_label));
         }
@@ -151,10 +151,13 @@ impl Toc {
     }
 }
 
-fn display_title(entry: &TocEntry) -> String {
-    match &entry.number {
-        Some(number) => format!("{number}.{}", entry.title),
-        None => entry.title.clone(),
+impl TocEntry {
+    /// The title as the book prints it: categories with their number (`1.优化营商环境`).
+    pub fn display_title(&self) -> String {
+        match &self.number {
+            Some(number) => format!("{number}.{}", self.title),
+            None => self.title.clone(),
+        }
     }
 }
 

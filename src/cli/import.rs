@@ -43,41 +43,7 @@ fn read_input(path: &Path) -> anyhow::Result<String> {
             )
         });
     }
-    let document = lopdf::Document::load(path)
-        .map_err(|e| anyhow::anyhow!("reading {} as PDF: {e}", path.display()))?;
-    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    let mut text = String::new();
-    for page in pages {
-        let page_text = document.extract_text(&[page]).unwrap_or_default();
-        for line in page_text.lines() {
-            // Typst and Word write a 目录's leader dots one glyph at a time; the
-            // extractor gives them a line each. Join them back into `....` so the
-            // importer sees one leader, and drop the invisible joiners before numbers.
-            let line: String = line
-                .trim()
-                .chars()
-                .filter(|c| !matches!(c, '\u{2060}' | '\u{200B}'))
-                .collect();
-            if !line.is_empty() && line.chars().all(|c| c == '.') {
-                if text.ends_with(' ') {
-                    text.pop();
-                }
-                text.push_str(&line);
-                continue;
-            }
-            text.push_str(&line);
-            text.push(' ');
-        }
-    }
-    let han = text.chars().filter(|&c| crate::cjk::is_cjk(c)).count();
-    if han < 100 {
-        bail!(
-            "{} yields no Chinese text: its fonts lack ToUnicode maps or its pages are images; \
-             extract the text with another tool (e.g. `pdftotext`) and import the .txt",
-            path.display()
-        );
-    }
-    Ok(text)
+    crate::import::pdf::text_of_pdf(path)
 }
 
 fn report(input: &Path, text: String, report: &ImportReport, target: &Path) {

@@ -22,6 +22,7 @@ mod tests;
 use std::path::PathBuf;
 
 pub use templates::HtmlTemplates;
+pub(crate) use templates::escape_html;
 
 use crate::book::Book;
 use crate::toc::Toc;

@@ -12,6 +12,7 @@
 //! [`ImportWarning`]s with a byte offset into the input, never a panic.
 
 mod paragraphs;
+pub mod pdf;
 mod policy;
 mod toc;
 mod tokens;
