@@ -1,17 +1,30 @@
-//! The rebuild after an edit, as `huibian serve` does it, against a cold build, on
-//! `sources/2021-Q4`: `cargo bench --bench rebuild`. Prints figures; asserts nothing.
+//! The rebuild after an edit, as `huibian serve` does it, against Typst's own floor
+//! for the same edit, on `sources/2021-Q4`:
+//! `cargo bench --bench rebuild [-- --rounds N] [-- --json FILE]`. Prints figures;
+//! asserts nothing. `scripts/bench` runs it and puts the figures in its report.
 //!
-//! One process, like serve: the first build is cold (Typst's caches empty), then a
-//! one-paragraph edit is rebuilt with the caches warm. Reported: the whole rebuild
-//! (load, layout, PDF export, toc.json, HTML, writes), its PDF part (Typst's own
-//! incremental floor: compile + export) and its HTML part, each against the cold build.
+//! Two phases in one process, each starting with Typst's caches empty:
+//! 1. Typst's floor: the folder `build --emit-typst` writes, compiled and exported in
+//!    a plain folder World (what `typst compile`/`typst watch` do); then, per round,
+//!    the same one-paragraph edit emitted again, the changed file reloaded, and one
+//!    incremental compile + PDF export timed.
+//! 2. huibian: a cold build, then per round the same edit rebuilt as `serve` does
+//!    ([`pipeline::rebuild`]): the time to the new HTML on disk and to the new PDF
+//!    on disk.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use huibian::html::HtmlTemplates;
 use huibian::pipeline::{self, Only, Renderers};
+use huibian::typeset::folder::FolderWorld;
 use huibian::typeset::{fonts::Fonts, world::Templates};
+use typst_layout::PagedDocument;
+
+/// The policy edited, and the sentence the edit goes into.
+const POLICY: &str = "优化营商环境/强化节能.md";
+const SENTENCE: &str = "节能是生态文明建设的内在要求";
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -30,11 +43,44 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+/// Round `round`'s version of the edited policy, written in place as an editor saves.
+fn edit(edition: &Path, original: &str, round: usize) {
+    let edited =
+        original.replacen(SENTENCE, &format!("节能（第{round}稿）是生态文明建设的内在要求"), 1);
+    assert_ne!(edited, original, "the sentence to edit is in {POLICY}");
+    std::fs::write(edition.join(POLICY), edited).unwrap();
+}
+
+struct Args {
+    rounds: usize,
+    json: Option<PathBuf>,
+}
+
+fn args() -> Args {
+    let mut args = Args { rounds: 5, json: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--rounds" => args.rounds = it.next().and_then(|n| n.parse().ok()).unwrap_or(5),
+            "--json" => args.json = it.next().map(PathBuf::from),
+            _ => {} // `cargo bench` passes `--bench`.
+        }
+    }
+    args
+}
+
 fn main() {
+    let args = args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir().unwrap();
     let edition = work.path().join("2021-Q4");
     copy_dir(&root.join("sources/2021-Q4"), &edition);
+    let original = std::fs::read_to_string(edition.join(POLICY)).unwrap();
     let out = work.path().join("out");
 
     let started = Instant::now();
@@ -44,72 +90,105 @@ fn main() {
         html: HtmlTemplates::locate(root).unwrap(),
         world: Default::default(),
     };
-    let fonts = started.elapsed();
+    println!("font scan {:.0} ms", ms(started.elapsed()));
 
+    // Phase 1: Typst's floor.
+    let emitted = work.path().join("typst");
+    let emit = || {
+        let report = pipeline::emit_typst(&edition, &emitted, &renderers).unwrap();
+        assert!(!report.diagnostics.has_errors(), "2021-Q4 emits");
+    };
+    emit();
+    let mut world = FolderWorld::new(&emitted, None).unwrap();
+    let compile_export = |world: &FolderWorld| {
+        let started = Instant::now();
+        let document = typst::compile::<PagedDocument>(world).output.expect("compiles");
+        let compiled = started.elapsed();
+        typst_pdf::pdf(&document, &Default::default()).expect("exports");
+        (compiled, started.elapsed())
+    };
+    let (compiled, cold_floor) = compile_export(&world);
+    println!(
+        "typst, cold: compile + export {:.0} ms (compile {:.0})",
+        ms(cold_floor),
+        ms(compiled)
+    );
+    let mut floor = Vec::new();
+    for round in 0..args.rounds {
+        edit(&edition, &original, round);
+        emit();
+        let changed = world.reload();
+        let (compiled, total) = compile_export(&world);
+        println!(
+            "typst, edit {round}: {changed} file(s) changed; compile + export {:.0} ms (compile {:.0})",
+            ms(total),
+            ms(compiled)
+        );
+        floor.push(total);
+        typst::comemo::evict(10);
+    }
+    drop(world);
+    std::fs::write(edition.join(POLICY), &original).unwrap();
+    typst::comemo::evict(0);
+
+    // Phase 2: huibian, as serve runs it.
     let cold = pipeline::build_edition(&edition, &out, &renderers, Only::All).unwrap();
     let cold = cold.built.expect("2021-Q4 builds");
     println!(
-        "font scan {:.0} ms; cold build {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0})",
-        ms(fonts),
+        "huibian, cold build {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0} beside it)",
         ms(cold.total),
         ms(cold.compile),
         ms(cold.export),
         ms(cold.html)
     );
-
-    let again = pipeline::build_edition(&edition, &out, &renderers, Only::All)
-        .unwrap()
-        .built
-        .unwrap();
-    println!(
-        "unchanged rebuild {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0})",
-        ms(again.total),
-        ms(again.compile),
-        ms(again.export),
-        ms(again.html)
-    );
-
-    let policy = edition.join("优化营商环境/强化节能.md");
-    let original = std::fs::read_to_string(&policy).unwrap();
-    let mut rows = Vec::new();
-    for round in 0..5 {
-        let edited = original.replacen(
-            "节能是生态文明建设的内在要求",
-            &format!("节能（第{round}稿）是生态文明建设的内在要求"),
-            1,
-        );
-        assert_ne!(edited, original);
-        std::fs::write(&policy, edited).unwrap();
-        let built = pipeline::build_edition(&edition, &out, &renderers, Only::All)
+    let mut to_html = Vec::new();
+    let mut to_pdf = Vec::new();
+    for round in 0..args.rounds {
+        edit(&edition, &original, round);
+        let saved = Instant::now();
+        let html_at = Mutex::new(None);
+        let on_html = |_: &huibian::html::Site, _final: bool| {
+            let mut at = html_at.lock().unwrap();
+            at.get_or_insert_with(|| saved.elapsed());
+        };
+        let built = pipeline::rebuild(&edition, &out, &renderers, &on_html)
             .unwrap()
             .built
-            .unwrap();
+            .expect("the edit builds");
+        let pdf = saved.elapsed();
+        let html = html_at.into_inner().unwrap().expect("the HTML was written");
         println!(
-            "edit {round}: rebuild {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0})",
-            ms(built.total),
+            "huibian, edit {round}: HTML on disk after {:.0} ms, PDF after {:.0} ms (layout {:.0}, export {:.0})",
+            ms(html),
+            ms(pdf),
             ms(built.compile),
-            ms(built.export),
-            ms(built.html)
+            ms(built.export)
         );
-        rows.push(built);
+        to_html.push(html);
+        to_pdf.push(pdf);
         typst::comemo::evict(10);
     }
-    rows.sort_by_key(|b| b.total);
-    let median = &rows[rows.len() / 2];
-    let pdf = median.compile + median.export;
+
+    let (floor, html, pdf) = (median(floor), median(to_html), median(to_pdf));
     println!(
-        "median rebuild after an edit: {:.0} ms = {:.2}× the cold build",
-        ms(median.total),
-        median.total.as_secs_f64() / cold.total.as_secs_f64()
-    );
-    println!(
-        "  new PDF (Typst's incremental compile + export): {:.0} ms = {:.2}× the cold build",
+        "median after an edit: HTML {:.0} ms = {:.3}× the cold build; PDF {:.0} ms = {:.2}× typst's floor ({:.0} ms)",
+        ms(html),
+        html.as_secs_f64() / cold.total.as_secs_f64(),
         ms(pdf),
-        pdf.as_secs_f64() / cold.total.as_secs_f64()
+        pdf.as_secs_f64() / floor.as_secs_f64(),
+        ms(floor)
     );
-    println!(
-        "  new HTML: {:.0} ms = {:.3}× the cold build",
-        ms(median.html),
-        median.html.as_secs_f64() / cold.total.as_secs_f64()
-    );
+    if let Some(path) = args.json {
+        let json = format!(
+            "{{\"serve: cold build (in-process)\": {:.2}, \"serve: edit → HTML on disk\": {:.2}, \
+             \"serve: edit → PDF on disk\": {:.2}, \"typst floor: edit → compile + export\": {:.2}, \
+             \"typst: cold compile + export (in-process)\": {:.2}}}\n",
+            ms(cold.total),
+            ms(html),
+            ms(pdf),
+            ms(floor),
+            ms(cold_floor)
+        );
+        std::fs::write(path, json).unwrap();
+    }
 }

@@ -19,10 +19,16 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let project = PathBuf::new();
     let folders = edition_folders(&project, &args.editions)?;
     let started = Instant::now();
-    // The HTML site needs no fonts: skip the system font scan for `--only html`.
+    // The HTML site needs no fonts: load none for `--only html`.
     let html_only = args.only == Some(super::OnlyOutput::Html);
-    let renderers =
-        setup(&project, &args.font_paths, args.ignore_system_fonts || html_only)?;
+    let fonts = if html_only && args.emit_typst.is_none() {
+        FontChoice::None
+    } else if args.ignore_system_fonts {
+        FontChoice::WithoutSystem
+    } else {
+        FontChoice::All
+    };
+    let renderers = setup_with(&project, &args.font_paths, fonts)?;
     let font_time = started.elapsed();
 
     let mut outcome = Outcome::Success;
@@ -63,11 +69,33 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
+/// Which fonts a run loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FontChoice {
+    /// System fonts, `fonts/`, `--font-path` folders and the embedded ones.
+    All,
+    /// All but the system's (`--ignore-system-fonts`).
+    WithoutSystem,
+    /// None: the run typesets nothing (`--only html`).
+    None,
+}
+
 /// The fonts and templates every build in this run uses.
 pub(crate) fn setup(
     project: &Path,
     font_paths: &[PathBuf],
     ignore_system_fonts: bool,
+) -> anyhow::Result<Renderers> {
+    let fonts =
+        if ignore_system_fonts { FontChoice::WithoutSystem } else { FontChoice::All };
+    setup_with(project, font_paths, fonts)
+}
+
+/// [`setup`] with a choice of fonts.
+fn setup_with(
+    project: &Path,
+    font_paths: &[PathBuf],
+    fonts: FontChoice,
 ) -> anyhow::Result<Renderers> {
     for path in font_paths {
         if !path.is_dir() {
@@ -76,10 +104,10 @@ pub(crate) fn setup(
     }
     let mut font_folders = vec![project.join("fonts")];
     font_folders.extend(font_paths.iter().cloned());
-    let fonts = Arc::new(if ignore_system_fonts {
-        Fonts::without_system(&font_folders)
-    } else {
-        Fonts::discover(&font_folders)
+    let fonts = Arc::new(match fonts {
+        FontChoice::All => Fonts::discover(&font_folders),
+        FontChoice::WithoutSystem => Fonts::without_system(&font_folders),
+        FontChoice::None => Fonts::none(),
     });
     Ok(Renderers {
         fonts,
@@ -135,12 +163,17 @@ pub(crate) fn build_one(
         );
     }
     if let Some(site) = &built.site {
+        let when = if only == Only::Html {
+            format!("in {:.2} s", built.total.as_secs_f64())
+        } else {
+            // Rendered on a second thread while the PDF was exported.
+            format!("rendered in {:.2} s beside the PDF export", built.html.as_secs_f64())
+        };
         eprintln!(
-            "wrote {} ({} files, {} KiB) in {:.2} s",
+            "wrote {} ({} files, {} KiB) {when}",
             built.pdf_path.with_file_name("html").join("index.html").display(),
             site.files.len(),
             site.size() / 1024,
-            built.html.as_secs_f64(),
         );
     }
     Ok(Outcome::Success)

@@ -78,6 +78,23 @@ pub fn render_site(
     toc: Option<&Toc>,
     templates: &HtmlTemplates,
 ) -> Result<Site, HtmlError> {
+    render_pages(book, toc, templates, search_index(book))
+}
+
+/// The search index as `search-index.js`. It needs no page numbers, so a build
+/// makes it while Typst lays the book out, then hands it to [`render_pages`].
+pub fn search_index(book: &Book) -> Vec<u8> {
+    search::index_script(book, &context::Links::new(book, None)).into_bytes()
+}
+
+/// Renders the pages (which print the PDF's page numbers from `toc`) and adds the
+/// static files and the search index made by [`search_index`].
+pub fn render_pages(
+    book: &Book,
+    toc: Option<&Toc>,
+    templates: &HtmlTemplates,
+    search_index: Vec<u8>,
+) -> Result<Site, HtmlError> {
     let links = context::Links::new(book, toc);
     let env = templates.environment()?;
     let site = context::site_view(book, &links);
@@ -101,9 +118,6 @@ pub fn render_site(
     for name in templates::STATIC_FILES {
         files.push((name.to_string(), templates.text(name).as_bytes().to_vec()));
     }
-    files.push((
-        SEARCH_INDEX.to_string(),
-        search::index_script(book, &links).into_bytes(),
-    ));
+    files.push((SEARCH_INDEX.to_string(), search_index));
     Ok(Site { files })
 }

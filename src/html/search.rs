@@ -21,7 +21,7 @@
 //! ```
 //! `search.js` implements [`SearchIndex::find`] in the browser.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -69,15 +69,57 @@ fn folded(text: &str) -> String {
     text.chars().map(fold).collect()
 }
 
-/// The bigrams of a folded text: adjacent letters or digits (Han included), so no
-/// bigram holds a space or punctuation (the phrase check still compares those).
-fn bigrams(folded: &str) -> BTreeSet<String> {
-    let chars: Vec<char> = folded.chars().collect();
-    chars
-        .windows(2)
-        .filter(|w| w[0].is_alphanumeric() && w[1].is_alphanumeric())
-        .map(|w| w.iter().collect())
-        .collect()
+/// The bigrams of a folded text, each once: adjacent letters or digits (Han
+/// included), so no bigram holds a space or punctuation (the phrase check still
+/// compares those). Pairs of chars, not strings: the index of a book has tens of
+/// thousands of them, and comparing strings was most of its cost.
+fn bigrams(folded: &str) -> Vec<(char, char)> {
+    let mut grams: Vec<(char, char)> = pairs(folded).collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// A multiply-rotate hash for bigram keys: the index hashes every bigram of the book,
+/// and the default (DoS-resistant) hasher was a fifth of the build's HTML work. The
+/// keys are the book's own text, and the worst a crafted text can do is slow its own
+/// build.
+#[derive(Default, Clone, Copy)]
+struct PairHash;
+
+impl std::hash::BuildHasher for PairHash {
+    type Hasher = PairHasher;
+    fn build_hasher(&self) -> PairHasher {
+        PairHasher(0)
+    }
+}
+
+struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u32(u32::from(byte));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 =
+            (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// The bigrams of a folded text, in order, repeats included.
+fn pairs(folded: &str) -> impl Iterator<Item = (char, char)> {
+    folded.chars().zip(folded.chars().skip(1)).filter(|&(a, b)| indexed(a) && indexed(b))
+}
+
+/// A letter or digit; the common Han block is tested first, as the general Unicode
+/// lookup is slow for it and it is nearly all of the text.
+fn indexed(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
 }
 
 impl SearchIndex {
@@ -106,15 +148,23 @@ impl SearchIndex {
                 index.add_page(file, title, &policy.id, Some(title), &policy.doc);
             }
         }
-        let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut postings: HashMap<(char, char), Vec<usize>, PairHash> =
+            HashMap::default();
         for (n, (_, _, text)) in index.paras.iter().enumerate() {
-            for gram in bigrams(&folded(text)) {
-                postings.entry(gram).or_default().push(n);
+            for gram in pairs(&folded(text)) {
+                let list = postings.entry(gram).or_default();
+                // Paragraphs come in order, so a repeat is always the last entry.
+                if list.last() != Some(&n) {
+                    list.push(n);
+                }
             }
         }
+        let mut postings: Vec<_> = postings.into_iter().collect();
+        postings.sort_unstable_by_key(|&((a, b), _)| u64::from(a) << 32 | u64::from(b));
         index.grams = postings
             .into_iter()
-            .map(|(gram, list)| {
+            .map(|((a, b), list)| {
+                let gram = String::from_iter([a, b]);
                 let mut last = 0;
                 let deltas = list
                     .into_iter()
@@ -165,7 +215,8 @@ impl SearchIndex {
         }
         let mut candidates: Option<BTreeSet<usize>> = None;
         for term in &terms {
-            for gram in bigrams(term) {
+            for (a, b) in bigrams(term) {
+                let gram = String::from_iter([a, b]);
                 let Some(deltas) = self.grams.get(&gram) else { return Vec::new() };
                 let mut n = 0;
                 let list: BTreeSet<usize> = deltas

@@ -121,6 +121,12 @@ impl Fonts {
         Self { store }
     }
 
+    /// No fonts at all, for runs that typeset nothing (`build --only html`): loading
+    /// even the embedded fonts is a tenth of such a run.
+    pub fn none() -> Self {
+        Self { store: FontStore::new() }
+    }
+
     /// Metadata of every font, for `World::book`.
     pub fn book(&self) -> &LazyHash<FontBook> {
         self.store.book()

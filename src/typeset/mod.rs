@@ -7,6 +7,7 @@
 //! warnings become [`Diagnostic`]s pointing into the template.
 
 pub mod data;
+pub mod folder;
 pub mod fonts;
 pub mod query;
 pub mod world;
@@ -35,6 +36,34 @@ pub struct WorldCache {
     world: std::sync::Mutex<Option<HuibianWorld>>,
 }
 
+/// A laid-out book: where everything landed, before the PDF is written. A build
+/// reads the page numbers off it (TOC, HTML) while the PDF is exported.
+pub struct Laid {
+    document: PagedDocument,
+    today: Datetime,
+    /// Number of pages.
+    pub pages: usize,
+    /// Time spent in Typst's compiler (layout).
+    pub compile_time: Duration,
+    /// Where each labelled heading landed.
+    pub page_map: query::PageMap,
+}
+
+impl Laid {
+    /// The laid-out document, for reading more off it than the page map.
+    pub fn document(&self) -> &PagedDocument {
+        &self.document
+    }
+}
+
+/// An exported PDF.
+pub struct Exported {
+    /// The PDF file's bytes.
+    pub pdf: Vec<u8>,
+    /// Time spent exporting the PDF.
+    pub export_time: Duration,
+}
+
 /// A typeset book.
 pub struct Typeset {
     /// The PDF file's bytes.
@@ -49,7 +78,8 @@ pub struct Typeset {
     pub page_map: query::PageMap,
 }
 
-/// Typesets the book. Returns `None` when it cannot be (the reasons are in `diags`).
+/// Typesets the book: [`layout`], then [`export`]. Returns `None` when it cannot be
+/// (the reasons are in `diags`).
 pub fn typeset(
     book: &Book,
     fonts: &Arc<Fonts>,
@@ -58,6 +88,31 @@ pub fn typeset(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> anyhow::Result<Option<Typeset>> {
+    let Some(laid) = layout(book, fonts, templates, cache, sources, diags)? else {
+        return Ok(None);
+    };
+    let Some(exported) = export(&laid, book, cache, sources, diags) else {
+        return Ok(None);
+    };
+    Ok(Some(Typeset {
+        pdf: exported.pdf,
+        pages: laid.pages,
+        compile_time: laid.compile_time,
+        export_time: exported.export_time,
+        page_map: laid.page_map,
+    }))
+}
+
+/// Lays the book out with the template. Returns `None` when it cannot be (the
+/// reasons are in `diags`).
+pub fn layout(
+    book: &Book,
+    fonts: &Arc<Fonts>,
+    templates: &Templates,
+    cache: &WorldCache,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<Laid>> {
     let plan = match fonts.plan() {
         Ok(plan) => plan,
         Err(err) => {
@@ -106,39 +161,56 @@ pub fn typeset(
     for warning in &warned.warnings {
         diags.push(convert(warning, world, sources, &mut template_source));
     }
-    let document = match warned.output {
-        Ok(document) => document,
+    match warned.output {
+        Ok(document) => Ok(Some(Laid {
+            pages: document.pages().len(),
+            page_map: query::page_map(&document),
+            document,
+            today,
+            compile_time,
+        })),
         Err(errors) => {
             for error in &errors {
                 diags.push(convert(error, world, sources, &mut template_source));
             }
-            return Ok(None);
+            Ok(None)
         }
-    };
+    }
+}
 
+/// Exports a laid-out book as PDF, with a fixed identifier and timestamp so the same
+/// sources give the same bytes. Returns `None` when it cannot be (the reasons are in
+/// `diags`).
+pub fn export(
+    laid: &Laid,
+    book: &Book,
+    cache: &WorldCache,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<Exported> {
     let started = Instant::now();
     let options = PdfOptions {
         ident: Smart::Custom(format!("huibian/{}", book.id)),
         creator: Smart::Custom(Some(format!("huibian {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(today)),
+        timestamp: Some(Timestamp::new_utc(laid.today)),
         ..PdfOptions::default()
     };
-    let pdf = match typst_pdf::pdf(&document, &options) {
-        Ok(pdf) => pdf,
+    match typst_pdf::pdf(&laid.document, &options) {
+        Ok(pdf) => Some(Exported { pdf, export_time: started.elapsed() }),
         Err(errors) => {
+            let slot =
+                cache.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut template_source = None;
             for error in &errors {
-                diags.push(convert(error, world, sources, &mut template_source));
+                let diagnostic = match slot.as_ref() {
+                    Some(world) => convert(error, world, sources, &mut template_source),
+                    None => Diagnostic::error("typst", error.message.to_string()),
+                };
+                diags.push(diagnostic);
             }
-            return Ok(None);
+            None
         }
-    };
-    Ok(Some(Typeset {
-        pdf,
-        pages: document.pages().len(),
-        compile_time,
-        export_time: started.elapsed(),
-        page_map: query::page_map(&document),
-    }))
+    }
 }
 
 /// Turns a Typst diagnostic into ours. Spans in the template are shown against the

@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Inputs and the report for scripts/bench, made from a real edition.
+
+  bench_data.py mdbook   EDITION DEST        the same text as an mdBook project
+  bench_data.py changed  EDITION DEST        a heavily changed copy (for diff)
+  bench_data.py editions EDITION DEST N      N editions: policies shuffled, text varied
+  bench_data.py edit     FILE ROUND          a one-paragraph edit, in place
+  bench_data.py report   DIR                 table + report.json from the measurements
+
+Everything is deterministic (fixed seeds), so two runs compare the same work.
+"""
+
+import json
+import os
+import random
+import re
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+
+def manifest(edition: Path) -> dict:
+    with open(edition / "edition.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """The flat `key: value` lines of the front matter, and the body."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        return {}, text
+    meta = {}
+    for line in text[4:end].splitlines():
+        key, sep, value = line.partition(":")
+        if sep and not line.startswith((" ", "-")):
+            meta[key.strip()] = value.strip()
+    return meta, text[end + 5 :]
+
+
+# --- mdBook -----------------------------------------------------------------
+
+
+def write_mdbook(edition: Path, dest: Path) -> None:
+    """An mdBook project with the edition's text: one chapter per policy, one part
+    per category, the intro first. The same Markdown bodies huibian reads."""
+    m = manifest(edition)
+    src = dest / "src"
+    if dest.exists():
+        shutil.rmtree(dest)
+    src.mkdir(parents=True)
+    (dest / "book.toml").write_text(
+        "[book]\n"
+        f'title = "{m["title"]}"\n'
+        'language = "zh-CN"\n'
+        'src = "src"\n\n'
+        "[output.html]\n"
+        "[output.html.search]\n"
+        "enable = true\n",
+        encoding="utf-8",
+    )
+    summary = ["# Summary", ""]
+    n = 0
+
+    def chapter(rel: str, title: str | None, indent: str) -> None:
+        nonlocal n
+        n += 1
+        meta, body = split_front_matter((edition / rel).read_text(encoding="utf-8"))
+        title = title or meta.get("title") or Path(rel).stem
+        lines = [f"# {title}", ""]
+        for key in ("number", "issuer", "date"):
+            if key in meta:
+                lines.append(f"{meta[key]}  ")
+        name = f"{n:03}.md"
+        (src / name).write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8")
+        summary.append(f"{indent}- [{title}]({name})")
+
+    if "intro" in m:
+        chapter(m["intro"], "引言", "")
+    for number, category in enumerate(m.get("category", []), 1):
+        heading = f"{number}.{category['title']}"
+        if "body" in category:
+            chapter(category["body"], heading, "")
+        else:
+            n += 1
+            name = f"{n:03}.md"
+            (src / name).write_text(f"# {heading}\n", encoding="utf-8")
+            summary.append(f"- [{heading}]({name})")
+        for rel in category.get("policies", []):
+            chapter(rel, None, "  ")
+    (src / "SUMMARY.md").write_text("\n".join(summary) + "\n", encoding="utf-8")
+
+
+# --- variations ---------------------------------------------------------------
+
+
+def copy_edition(edition: Path, dest: Path) -> None:
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(edition, dest)
+
+
+def vary(text: str, rng: random.Random, share: float, drop: bool) -> str:
+    """Changes about `share` of the body paragraphs: a word swapped, a clause added,
+    and with `drop` a paragraph dropped or duplicated (which breaks numbering, so only
+    for diff's input). Headings and front matter are kept."""
+    meta_end = text.find("\n---\n", 4) + 5 if text.startswith("---\n") else 0
+    head, body = text[:meta_end], text[meta_end:]
+    paras = body.split("\n\n")
+    out = []
+    for p in paras:
+        if p.startswith("#") or not p.strip() or rng.random() >= share:
+            out.append(p)
+            continue
+        kind = rng.randrange(4 if drop else 2)
+        if kind == 0:
+            out.append(p.replace("企业", "市场主体", 1).replace("加强", "进一步加强", 1))
+        elif kind == 1:
+            out.append(p.rstrip("。") + "，并定期向社会公布进展情况。")
+        elif kind == 2:
+            continue
+        else:
+            out.extend([p, p.replace("。", "；", 1)])
+    return head + "\n\n".join(out)
+
+
+def write_changed(edition: Path, dest: Path) -> None:
+    """2021-Q4 after a heavy revision: a third of the paragraphs changed, one policy
+    removed, one moved to another category, the categories' policies reordered."""
+    copy_edition(edition, dest)
+    rng = random.Random(2021)
+    for path in sorted(dest.rglob("*.md")):
+        path.write_text(vary(path.read_text(encoding="utf-8"), rng, 0.33, True), encoding="utf-8")
+    text = (dest / "edition.toml").read_text(encoding="utf-8")
+    m = manifest(dest)
+    cats = [c for c in m["category"] if c.get("policies")]
+    removed = cats[0]["policies"][-1]
+    moved = cats[1]["policies"][0]
+    text = text.replace(f'  "{removed}",\n', "", 1)
+    (dest / removed).unlink()
+    text = text.replace(f'  "{moved}",\n', "", 1)
+    last = cats[-1]["policies"][-1]
+    text = text.replace(f'  "{last}",\n', f'  "{last}",\n  "{moved}",\n', 1)
+    first, second = cats[2]["policies"][:2]
+    text = text.replace(f'"{first}"', "\0").replace(f'"{second}"', f'"{first}"')
+    text = text.replace("\0", f'"{second}"')
+    (dest / "edition.toml").write_text(text, encoding="utf-8")
+
+
+def write_editions(edition: Path, dest: Path, count: int) -> list[Path]:
+    """`count` editions of about the same size, `2018-Q1` onwards: each takes the
+    policies of 2021-Q4 in a shuffled order across its categories, with its text varied."""
+    m = manifest(edition)
+    policies = [p for c in m["category"] for p in c.get("policies", [])]
+    cats = [c for c in m["category"] if c.get("policies")]
+    bodies = [c for c in m["category"] if not c.get("policies")]
+    if dest.exists():
+        shutil.rmtree(dest)
+    made = []
+    for i in range(count):
+        year, quarter = 2018 + i // 4, i % 4 + 1
+        ed = dest / f"{year}-Q{quarter}"
+        made.append(ed)
+        rng = random.Random(i)
+        shuffled = policies[:]
+        rng.shuffle(shuffled)
+        lines = [
+            f'title     = "{m["title"]}"',
+            f'subtitle  = "{year}年第{quarter}季度"',
+            f'publisher = "{m["publisher"]}"',
+            f'published = "{year}-{quarter * 3:02}"',
+            f'intro     = "{m["intro"]}"',
+            "",
+        ]
+        taken = 0
+        for k, cat in enumerate(cats):
+            size = len(cat["policies"])
+            chosen = shuffled[taken : taken + size]
+            taken += size
+            lines += ["[[category]]", f'title    = "{cat["title"]}"', "policies = ["]
+            for j, rel in enumerate(chosen):
+                new = f"c{k}/p{j}.md"
+                target = ed / new
+                target.parent.mkdir(parents=True, exist_ok=True)
+                text = (edition / rel).read_text(encoding="utf-8")
+                target.write_text(vary(text, rng, 0.2, False), encoding="utf-8")
+                lines.append(f'  "{new}",')
+            lines += ["]", ""]
+        for cat in bodies:
+            lines += ["[[category]]", f'title = "{cat["title"]}"', f'body  = "{cat["body"]}"', ""]
+            shutil.copy(edition / cat["body"], ed / cat["body"])
+        shutil.copy(edition / m["intro"], ed / m["intro"])
+        if "style" in m:
+            lines.append("[style]")
+            for key, value in m["style"].items():
+                lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+        (ed / "edition.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return made
+
+
+def edit(path: Path, round_: int) -> None:
+    """The one-paragraph edit an editor makes: a few characters in the first body
+    paragraph, different each round. Written in place, as an editor's save is."""
+    text = path.read_text(encoding="utf-8")
+    meta_end = text.find("\n---\n", 4) + 5
+    first = text.index("。", meta_end)
+    text = re.sub(r"（第\d+稿）", "", text[:first], count=1) + f"（第{round_}稿）" + text[first:]
+    path.write_text(text, encoding="utf-8")
+
+
+# --- the report ----------------------------------------------------------------
+
+
+def report(dirpath: Path) -> None:
+    """Reads the figures the script left in DIR and prints the table; writes
+    DIR/report.json. Each row is a measured command against its baseline."""
+    rows = json.loads((dirpath / "rows.json").read_text())
+    figures = {}
+    for f in dirpath.glob("*.hyperfine.json"):
+        for r in json.loads(f.read_text())["results"]:
+            figures[r["command"]] = {
+                "mean_ms": r["mean"] * 1000,
+                "stddev_ms": (r.get("stddev") or 0) * 1000,
+                "runs": len(r.get("times", [])),
+            }
+    for f in dirpath.glob("*.quick.json"):
+        figures.update(json.loads(f.read_text()))
+    for f in dirpath.glob("*.rss"):
+        name = f.name[: -len(".rss")]
+        figures.setdefault(name, {})["peak_rss_mib"] = int(f.read_text()) / 1024
+    inproc = dirpath / "inprocess.json"
+    if inproc.exists():
+        for name, ms in json.loads(inproc.read_text()).items():
+            figures.setdefault(name, {})["mean_ms"] = ms
+
+    def value(name, key):
+        return figures.get(name, {}).get(key)
+
+    out = []
+    print(f"{'measure':<44} {'value':>12} {'baseline':>12} {'ratio':>7} {'target':>8}  ok")
+    for row in rows:
+        key = row.get("key", "mean_ms")
+        unit = "MiB" if key == "peak_rss_mib" else "ms"
+        v = value(row["name"], key)
+        if row.get("plus") and v is not None:
+            extra = value(row["plus"], key)
+            v = v + extra if extra is not None else None
+        b = value(row["baseline"], key) if row.get("baseline") else None
+        scale = row.get("scale", 1)
+        ratio = v / (b * scale) if v is not None and b else None
+        target = row.get("target")
+        limit = row.get("limit_ms")
+        if ratio is not None and target is not None:
+            ok = ratio <= target
+        elif v is not None and limit is not None:
+            ok = v <= limit
+        else:
+            ok = None
+        out.append({**row, "value": v, "baseline_value": b, "ratio": ratio, "ok": ok, "unit": unit})
+        fmt = lambda x: "-" if x is None else f"{x:.1f} {unit}"
+        tgt = f"≤{target}×" if target is not None else (f"≤{limit}ms" if limit else "")
+        mark = {True: "yes", False: "NO", None: ""}[ok]
+        print(
+            f"{row['label']:<44} {fmt(v):>12} {fmt(b * scale if b else None):>12} "
+            f"{'-' if ratio is None else f'{ratio:.2f}×':>7} {tgt:>8}  {mark}"
+        )
+    (dirpath / "report.json").write_text(
+        json.dumps({"rows": out, "figures": figures, "machine": machine()}, indent=2, ensure_ascii=False)
+    )
+
+
+def machine() -> dict:
+    info = {"cores": os.cpu_count()}
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        info["load"] = open("/proc/loadavg").read().split()[:3]
+    except OSError:
+        pass
+    return info
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    cmd, a = argv[1], Path(argv[2])
+    if cmd == "mdbook":
+        write_mdbook(a, Path(argv[3]))
+    elif cmd == "changed":
+        write_changed(a, Path(argv[3]))
+    elif cmd == "editions":
+        for ed in write_editions(a, Path(argv[3]), int(argv[4])):
+            print(ed)
+    elif cmd == "edit":
+        edit(a, int(argv[3]))
+    elif cmd == "report":
+        report(a)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
