@@ -12,7 +12,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
 use serde::Serialize;
 
-use crate::source::{SourceId, Sources, Span};
+use crate::source::{SourceId, Sources, Span, printable};
 
 /// How bad a finding is: errors fail the command (exit 1), warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -180,14 +180,17 @@ fn to_codespan(diagnostic: &Diagnostic) -> CsDiagnostic<SourceId> {
     if let Some(span) = &diagnostic.span {
         let mut label = Label::primary(span.source, span.range.clone());
         if let Some(text) = &diagnostic.label {
-            label = label.with_message(text);
+            label = label.with_message(printable(text));
         }
         labels.push(label);
     }
+    // Messages quote source text (a bad date, a title): print it harmlessly too.
     base.with_code(diagnostic.code)
-        .with_message(&diagnostic.message)
+        .with_message(printable(&diagnostic.message))
         .with_labels(labels)
-        .with_notes(diagnostic.hints.iter().map(|h| format!("hint: {h}")).collect())
+        .with_notes(
+            diagnostic.hints.iter().map(|h| format!("hint: {}", printable(h))).collect(),
+        )
 }
 
 /// One finding as JSON: the same fields [`emit_human`] prints, with the location as

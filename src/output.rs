@@ -1,48 +1,71 @@
-//! Writing results so that nothing is ever half-written.
+//! Writing results so that nothing is ever half-written, even by a killed process.
 //!
-//! Every output goes to a temporary file in the destination folder, is flushed to
-//! disk, and then renamed over the old file in one step. A build that fails, or is
-//! killed, leaves the previous output as it was.
+//! What holds after a `kill -9` at any moment:
+//! - a file ([`write_atomic`]) is the old version or the new one, whole. Its bytes go to
+//!   an unnamed file in the destination folder (Linux `O_TMPFILE`), which gets a
+//!   `.huibian-*.tmp` name only for the two system calls that link it and rename it
+//!   over the target; elsewhere a named temporary file is used. Its permissions are
+//!   the replaced file's, so `fmt` does not change a source's mode.
+//! - a folder ([`write_dir_atomic`]) is the old tree or the new one, never missing and
+//!   never a mix: the new tree is written into a `.huibian-*` sibling that is swapped
+//!   with the old one in one `renameat2(RENAME_EXCHANGE)` (Linux; elsewhere two renames,
+//!   with a moment where the folder is absent).
+//! - temporaries a killed process leaves behind are removed by the next write into the
+//!   same folder. Writers take an exclusive lock on the folder for the whole write, so
+//!   a `.huibian-*` entry found under the lock belongs to no live writer.
+//!
+//! Several files are not one transaction: a build replaces the PDF, toc.json and html/
+//! one after another, and `fmt` rewrites sources one by one, so a kill between two of
+//! them leaves the earlier ones new and the later ones old (each one whole).
 
+use std::fs::File;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 
+/// Names of everything this module creates besides its targets.
+const TEMP_PREFIX: &str = ".huibian-";
+
 /// Writes `bytes` to `path` atomically, creating its folder if needed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = parent_of(path);
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating {}", dir.display()))?;
+    let _lock = FolderLock::acquire(dir);
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    #[cfg(target_os = "linux")]
+    if let Some(file) = linux::anonymous_file(dir) {
+        return linux::write_and_link(file, dir, path, bytes, permissions);
+    }
     let mut temp = tempfile::Builder::new()
-        .prefix(".huibian-")
+        .prefix(TEMP_PREFIX)
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     temp.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+    if let Some(permissions) = permissions {
+        temp.as_file().set_permissions(permissions).ok();
+    }
     temp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
     temp.persist(path).with_context(|| format!("replacing {}", path.display()))?;
     Ok(())
 }
 
 /// Writes a whole folder of text files atomically: they are written into a temporary
-/// sibling folder, which then takes the target's place (an existing target is moved
-/// aside first and removed after). Paths are relative, with `/`, and must stay inside.
+/// sibling folder, which then takes the target's place (see the module comment for
+/// what a kill can leave). Paths are relative, with `/`, and must stay inside.
 pub fn write_dir_atomic<C: AsRef<[u8]>>(
     target: &Path,
     files: &[(String, C)],
 ) -> anyhow::Result<()> {
-    let parent = match target.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let parent = parent_of(target);
     std::fs::create_dir_all(parent)
         .with_context(|| format!("creating {}", parent.display()))?;
+    let _lock = FolderLock::acquire(parent);
     let temp =
-        tempfile::Builder::new().prefix(".huibian-").tempdir_in(parent).with_context(
+        tempfile::Builder::new().prefix(TEMP_PREFIX).tempdir_in(parent).with_context(
             || format!("creating a temporary folder in {}", parent.display()),
         )?;
     for (rel, text) in files {
@@ -58,31 +81,153 @@ pub fn write_dir_atomic<C: AsRef<[u8]>>(
         std::fs::write(&path, text.as_ref())
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    let old = if target.exists() {
-        let aside = parent.join(format!(
-            ".huibian-old-{}",
-            temp.path().file_name().and_then(|n| n.to_str()).unwrap_or("x")
-        ));
-        std::fs::rename(target, &aside)
-            .with_context(|| format!("moving {} aside", target.display()))?;
-        Some(aside)
-    } else {
-        None
-    };
+    if !target.exists() {
+        let written = temp.keep();
+        return std::fs::rename(&written, target)
+            .with_context(|| format!("replacing {}", target.display()));
+    }
+    #[cfg(target_os = "linux")]
+    if linux::exchange(temp.path(), target)? {
+        // The temporary folder now holds the old tree; dropping it removes it.
+        return temp
+            .close()
+            .with_context(|| format!("removing the old {}", target.display()));
+    }
+    replace_in_two_steps(parent, target, temp)
+}
+
+/// Moves the old folder aside, then the new one in; the fallback where folders
+/// cannot be exchanged in one step.
+fn replace_in_two_steps(
+    parent: &Path,
+    target: &Path,
+    temp: tempfile::TempDir,
+) -> anyhow::Result<()> {
+    let aside = parent.join(format!(
+        "{TEMP_PREFIX}old-{}",
+        temp.path().file_name().and_then(|n| n.to_str()).unwrap_or("x")
+    ));
+    std::fs::rename(target, &aside)
+        .with_context(|| format!("moving {} aside", target.display()))?;
     let written = temp.keep();
     if let Err(err) = std::fs::rename(&written, target) {
         // Put the old folder back so nothing is lost.
-        if let Some(old) = &old {
-            std::fs::rename(old, target).ok();
-        }
+        std::fs::rename(&aside, target).ok();
         std::fs::remove_dir_all(&written).ok();
         return Err(err).with_context(|| format!("replacing {}", target.display()));
     }
-    if let Some(old) = old {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("removing {}", old.display()))?;
-    }
+    std::fs::remove_dir_all(&aside)
+        .with_context(|| format!("removing {}", aside.display()))?;
     Ok(())
+}
+
+/// Removes what killed writers left in `dir` (see the module comment); for commands
+/// that may find nothing to write there, such as `fmt` on formatted sources.
+pub fn remove_stale_temporaries(dir: &Path) {
+    drop(FolderLock::acquire(dir));
+}
+
+/// The folder a path's file lives in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// An exclusive advisory lock on a folder, held while writing into it. Taking it
+/// removes the temporaries of writers that were killed: nobody else holds the lock,
+/// so nobody is still writing them.
+struct FolderLock {
+    _dir: Option<File>,
+}
+
+impl FolderLock {
+    /// Locks `dir` (waiting for another huibian writing there) and cleans it. Where
+    /// folders cannot be locked, nothing is removed: a temporary might be in use.
+    fn acquire(dir: &Path) -> FolderLock {
+        let handle = File::open(dir).ok().filter(|file| file.lock().is_ok());
+        if handle.is_some() {
+            remove_temporaries(dir);
+        }
+        FolderLock { _dir: handle }
+    }
+}
+
+/// Removes every `.huibian-*` entry in `dir`; best effort, a leftover only costs space.
+fn remove_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let path: PathBuf = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(&path).ok(),
+            Ok(_) => std::fs::remove_file(&path).ok(),
+            Err(_) => None,
+        };
+    }
+}
+
+/// A name for a temporary that no other writer in this folder uses at the same time
+/// (writers hold the folder's lock, and this process numbers its own).
+fn unique_temp_name() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{TEMP_PREFIX}{}-{n}.tmp", std::process::id())
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::fs::{File, Permissions};
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    use std::path::Path;
+
+    use anyhow::Context;
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags, RenameFlags};
+
+    /// A file without a name in `dir`, if the file system supports them.
+    pub(super) fn anonymous_file(dir: &Path) -> Option<File> {
+        let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+        let fd = rustix::fs::openat(CWD, dir, flags, Mode::from_raw_mode(0o644)).ok()?;
+        Some(File::from(fd))
+    }
+
+    /// Fills the unnamed `file`, names it, and renames it over `path`.
+    pub(super) fn write_and_link(
+        mut file: File,
+        dir: &Path,
+        path: &Path,
+        bytes: &[u8],
+        permissions: Option<Permissions>,
+    ) -> anyhow::Result<()> {
+        file.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions).ok();
+        }
+        file.sync_all().with_context(|| format!("writing {}", path.display()))?;
+        let temp = dir.join(super::unique_temp_name());
+        let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+        rustix::fs::linkat(CWD, proc_path.as_str(), CWD, &temp, AtFlags::SYMLINK_FOLLOW)
+            .with_context(|| format!("naming the new {}", path.display()))?;
+        if let Err(err) = std::fs::rename(&temp, path) {
+            std::fs::remove_file(&temp).ok();
+            return Err(err).with_context(|| format!("replacing {}", path.display()));
+        }
+        Ok(())
+    }
+
+    /// Swaps two folders in one step; `Ok(false)` when the file system cannot.
+    pub(super) fn exchange(new: &Path, target: &Path) -> anyhow::Result<bool> {
+        match rustix::fs::renameat_with(CWD, new, CWD, target, RenameFlags::EXCHANGE) {
+            Ok(()) => Ok(true),
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => Ok(false),
+            Err(err) => Err(std::io::Error::from(err))
+                .with_context(|| format!("replacing {}", target.display())),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! a warning, since `fmt` will rewrite them) instead of failing the build; invalid
 //! UTF-8 cannot be repaired and is an error pointing at the first bad byte.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -112,7 +113,29 @@ impl Sources {
             Ok(text) => {
                 let had_cr = text.contains('\r');
                 let text = if had_cr { normalise_newlines(&text) } else { text };
+                let nul = text.find('\0');
                 let id = self.add(path.to_path_buf(), text);
+                if let Some(offset) = nul {
+                    // No text file holds one: the file is damaged or not text at all,
+                    // and Typst and browsers would each drop or show it differently.
+                    diags.push(
+                        Diagnostic::error("encoding", "file contains a NUL byte (U+0000)")
+                            .with_span(Span::new(id, offset..offset + 1))
+                            .with_hint("the file is damaged or not text: delete the character, or save the file again as UTF-8 text"),
+                    );
+                    return None;
+                }
+                if let Some(offset) = self.get(id).text.find(is_bidi_control) {
+                    // Invisible, yet it reorders the printed text ("Trojan source").
+                    diags.push(
+                        Diagnostic::warning(
+                            "bidi",
+                            "invisible bidirectional control character: the text around it may print reordered",
+                        )
+                        .with_span(Span::new(id, offset..offset))
+                        .with_hint("Chinese and Latin text never needs one: delete it"),
+                    );
+                }
                 if had_bom {
                     diags.push(
                         Diagnostic::warning("bom", "file starts with a byte-order mark")
@@ -166,23 +189,53 @@ impl Sources {
     }
 }
 
+/// The explicit embeddings, overrides and isolates of Unicode's bidi algorithm, and
+/// the marks: invisible, and able to reorder what is printed.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// `text` with control characters (other than line feed and tab) and bidirectional
+/// formatting characters replaced by `?`, `¿` or `�`: the one of the same UTF-8 length.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let hostile =
+        |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
+    if !text.chars().any(hostile) {
+        return Cow::Borrowed(text);
+    }
+    let replaced = text
+        .chars()
+        .map(|c| match (hostile(c), c.len_utf8()) {
+            (false, _) => c,
+            (true, 1) => '?',
+            (true, 2) => '¿',
+            (true, _) => '\u{FFFD}',
+        })
+        .collect();
+    Cow::Owned(replaced)
+}
+
 fn normalise_newlines(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+/// What diagnostics print of a file: its text and name as they are, except for
+/// characters that would drive the terminal (escape sequences, the bidi overrides of
+/// "Trojan source"). Each is replaced by a character of the same UTF-8 length, so
+/// every byte offset and column stays right.
 impl<'a> Files<'a> for Sources {
     type FileId = SourceId;
     type Name = String;
-    type Source = &'a str;
+    type Source = Cow<'a, str>;
 
     fn name(&'a self, id: SourceId) -> Result<String, FilesError> {
         let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
-        Ok(file.path.display().to_string())
+        Ok(printable(&file.path.display().to_string()).into_owned())
     }
 
-    fn source(&'a self, id: SourceId) -> Result<&'a str, FilesError> {
+    fn source(&'a self, id: SourceId) -> Result<Cow<'a, str>, FilesError> {
         let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
-        Ok(&file.text)
+        Ok(printable(&file.text))
     }
 
     fn line_index(

@@ -11,7 +11,7 @@ use super::{FmtArgs, Outcome};
 use crate::diag::{self, Diagnostics};
 use crate::edition::{self, Edition, MANIFEST};
 use crate::fmt::{self, Options, Role};
-use crate::output::write_atomic;
+use crate::output::{remove_stale_temporaries, write_atomic};
 use crate::source::Sources;
 
 /// Formats what `args` names.
@@ -33,6 +33,20 @@ pub(crate) fn fmt(args: &FmtArgs) -> anyhow::Result<Outcome> {
         file_args.into_iter().map(|f| (PathBuf::from(f), guess_role(Path::new(f)))),
     );
 
+    if !args.check {
+        // A `fmt` killed while replacing a file may have left its temporary beside it.
+        let mut folders: Vec<&Path> =
+            files.iter().filter_map(|(p, _)| p.parent()).collect();
+        folders.sort();
+        folders.dedup();
+        for folder in folders {
+            remove_stale_temporaries(if folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                folder
+            });
+        }
+    }
     let options = Options { renumber: args.renumber };
     let (mut changed, mut unchanged) = (0, 0);
     for (path, role) in &files {
@@ -121,18 +135,20 @@ fn edition_files(folder: &Path) -> anyhow::Result<Option<Vec<(PathBuf, Role)>>> 
 fn guess_role(path: &Path) -> Role {
     let Ok(text) = std::fs::read_to_string(path) else { return Role::Policy };
     match edition::front_matter::split(&text) {
-        Ok(split) => match split.yaml {
-            Some(yaml)
-                if serde_saphyr::from_str::<edition::front_matter::FrontMatter>(
-                    &text[yaml.clone()],
-                )
-                .is_ok() =>
-            {
-                Role::Policy
+        Ok(split) => {
+            match split.yaml {
+                Some(yaml)
+                    if edition::front_matter::parse::<
+                        edition::front_matter::FrontMatter,
+                    >(&text[yaml.clone()])
+                    .is_ok() =>
+                {
+                    Role::Policy
+                }
+                Some(_) => Role::Text,
+                None => Role::Text,
             }
-            Some(_) => Role::Text,
-            None => Role::Text,
-        },
+        }
         Err(_) => Role::Policy,
     }
 }

@@ -66,6 +66,22 @@ pub fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     key_line(text, &yaml, key)
 }
 
+/// Parses front matter YAML. Everyone reading front matter goes through here so that
+/// all read it alike: a `!!binary` value stays the text written (decoded, a title
+/// could print other words than the reviewed source shows), and alias expansion stops
+/// at a budget sized for a header (an alias bomb fails fast instead of after 250,000
+/// nodes).
+pub fn parse<T: serde::de::DeserializeOwned>(
+    yaml: &str,
+) -> Result<T, serde_saphyr::Error> {
+    let mut options = serde_saphyr::Options::default();
+    options.ignore_binary_tag_for_string = true;
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_nodes = 10_000;
+    }
+    serde_saphyr::from_str_with_options(yaml, options)
+}
+
 /// The metadata of one policy.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

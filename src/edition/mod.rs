@@ -127,6 +127,12 @@ pub fn resolve(arg: &str, sources_dir: &Path) -> anyhow::Result<PathBuf> {
     if under.join(MANIFEST).is_file() {
         return Ok(under);
     }
+    for candidate in [as_path, under.as_path()] {
+        let manifest = candidate.join(MANIFEST);
+        if manifest.is_dir() {
+            bail!("{} is a folder; the manifest must be a file", manifest.display());
+        }
+    }
     if as_path.is_dir() || under.is_dir() {
         let dir = if as_path.is_dir() { as_path } else { &under };
         bail!("{} has no {MANIFEST}; an edition folder needs one", dir.display());
@@ -167,6 +173,25 @@ impl Edition {
             .canonicalize()
             .with_context(|| format!("opening edition folder {}", root.display()))?;
         let manifest_path = root.join(MANIFEST);
+        // Like every file it names, the manifest itself must not be a link out.
+        let manifest_real = manifest_path
+            .canonicalize()
+            .with_context(|| format!("reading {}", manifest_path.display()))?;
+        if !manifest_real.starts_with(&canonical_root) {
+            diags.push(
+                Diagnostic::error(
+                    "path-outside",
+                    format!(
+                        "{} is a link to a file outside the edition folder",
+                        manifest_path.display()
+                    ),
+                )
+                .with_hint(
+                    "copy the file into the edition folder instead of linking to it",
+                ),
+            );
+            return Ok(None);
+        }
         let bytes = std::fs::read(&manifest_path)
             .with_context(|| format!("reading {}", manifest_path.display()))?;
         let Some(manifest_id) = sources.add_bytes(&manifest_path, bytes, diags) else {
@@ -497,7 +522,7 @@ impl Loader<'_> {
         yaml: Range<usize>,
     ) -> Option<T> {
         let file = self.sources.get(source);
-        match serde_saphyr::from_str::<T>(&file.text[yaml.clone()]) {
+        match front_matter::parse::<T>(&file.text[yaml.clone()]) {
             Ok(value) => Some(value),
             Err(err) => {
                 let (first_line, _) = file.line_col(yaml.start);

@@ -77,14 +77,14 @@ pub fn format(
     let (head, title, excerpt) = match (role, yaml) {
         (Role::Policy, None) => return Err(FormatError::NoFrontMatter),
         (Role::Policy, Some(yaml)) => {
-            let matter: FrontMatter = serde_saphyr::from_str(yaml)
+            let matter: FrontMatter = crate::edition::front_matter::parse(yaml)
                 .map_err(|e| FormatError::Yaml(first_line(&e)))?;
             let head =
                 if keeps_verbatim(yaml) { verbatim(yaml) } else { yaml::policy(&matter) };
             (head, matter.title.clone(), matter.excerpt)
         }
         (Role::Text, Some(yaml)) => {
-            let matter: TextMatter = serde_saphyr::from_str(yaml)
+            let matter: TextMatter = crate::edition::front_matter::parse(yaml)
                 .map_err(|e| FormatError::Yaml(first_line(&e)))?;
             let head =
                 if keeps_verbatim(yaml) { verbatim(yaml) } else { yaml::text(&matter) };

@@ -12,6 +12,7 @@ mod emit;
 mod fmt;
 mod hostile;
 mod import;
+mod interrupted;
 mod new;
 mod serve;
 mod toc;
