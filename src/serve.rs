@@ -34,6 +34,11 @@ type Files = Arc<HashMap<String, Bytes>>;
 /// typst-cli's `watch` keeps the same.
 const MEMO_BUILDS: usize = 10;
 
+/// Stale builds dropped in a row before one is published anyway: while a file is
+/// saved faster than the edition builds (an editor's autosave), waiting for a build
+/// that no save overtook would leave the preview frozen for as long as the typing.
+const STALE_LIMIT: u32 = 2;
+
 /// Where the preview listens.
 #[derive(Debug, Clone, Copy)]
 pub struct Listen {
@@ -75,15 +80,18 @@ pub fn serve(
     let mut watcher = Watcher::new(folder, &project.join("templates"))?;
     let mut last_good: Option<Files> = None;
     let mut first = true;
+    let mut dropped = 0;
     loop {
         let outcome = rebuild(folder, out_root, &mut renderers, project);
         // Typst's memo cache lives as long as the process: keep it to recent builds.
         typst::comemo::evict(MEMO_BUILDS);
-        if watcher.changed() {
+        if watcher.changed() && dropped < STALE_LIMIT {
             // The build may have read a file while an editor was writing it: what it
             // made is not what is on disk, and the next round builds that instead.
+            dropped += 1;
             eprintln!("the sources changed during the build; building again");
         } else {
+            dropped = 0;
             let overlay = match outcome {
                 Outcome::Built(files) => {
                     last_good = Some(files);

@@ -178,13 +178,17 @@ fn handle(request: Request, shared: &Arc<Shared>) -> io::Result<()> {
         header("X-Huibian-Build", &build.to_string()),
     ];
     let length = data.len();
-    request.respond(Response::new(
+    let response = Response::new(
         StatusCode(200),
         headers.into_iter().flatten().collect(),
         io::Cursor::new(data),
         Some(length),
         None,
-    ))
+    )
+    // With its length, never chunked (tiny_http chunks from 32 KiB): a PDF viewer
+    // shows progress, and a cut-off download is seen to be one.
+    .with_chunked_threshold(usize::MAX);
+    request.respond(response)
 }
 
 fn header(name: &str, value: &str) -> Option<Header> {

@@ -14,4 +14,5 @@ mod hostile;
 mod import;
 mod new;
 mod serve;
+mod serve_churn;
 mod toc;
