@@ -107,10 +107,16 @@ pub fn serve(
             server.publish(router(last_good.clone(), overlay, placeholder.clone()));
         }
         if first {
+            let mut addr = server.addr();
+            let everywhere = addr.ip().is_unspecified();
+            if everywhere {
+                // 0.0.0.0 is no address to open; this machine reaches it on loopback.
+                addr.set_ip(IpAddr::from([127, 0, 0, 1]));
+            }
             eprintln!(
-                "serving {} at http://{}/ (Ctrl-C to stop)",
+                "serving {} at http://{addr}/{} (Ctrl-C to stop)",
                 folder.display(),
-                server.addr()
+                if everywhere { " and on every network interface" } else { "" },
             );
             first = false;
         }
