@@ -3,61 +3,147 @@
 //! One long-lived process keeps the fonts, the templates and Typst's caches warm, so
 //! a rebuild after an edit re-lays out only what changed. A broken edit never stops
 //! the server: the last good outputs stay served, with the findings shown over every
-//! page until the sources are fixed. The server answers on the loopback interface
-//! only (typst-kit's live-reload server binds nothing else).
+//! page until the sources are fixed. What is served comes from memory, one build at a
+//! time, never from `out/` while it is being rewritten. The server answers on the
+//! loopback interface unless `--bind` says otherwise.
+
+mod http;
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use typst::foundations::Bytes;
-use typst_kit::server::{HttpBody, HttpServer};
 
+use self::http::{Body, HttpServer};
 use crate::diag;
 use crate::html::{HtmlTemplates, escape_html};
 use crate::pipeline::{self, Built, Only, Renderers};
+use crate::typeset::WorldCache;
 use crate::typeset::world::Templates;
 use crate::watch::Watcher;
 
-/// What the server answers with: file path (no leading `/`) → bytes, and the
-/// findings of a failed rebuild to show over every page.
-#[derive(Default)]
-struct Served {
-    files: HashMap<String, Bytes>,
-    overlay: Option<String>,
+/// Files by path (no leading `/`), as one good build made them.
+type Files = Arc<HashMap<String, Bytes>>;
+
+/// How many builds' worth of Typst's memoized results are kept: the last few edits
+/// re-lay out quickly, and hours of editing do not grow the process without bound.
+/// typst-cli's `watch` keeps the same.
+const MEMO_BUILDS: usize = 10;
+
+/// Stale builds dropped in a row before one is published anyway: while a file is
+/// saved faster than the edition builds (an editor's autosave), waiting for a build
+/// that no save overtook would leave the preview frozen for as long as the typing.
+const STALE_LIMIT: u32 = 2;
+
+/// Where the preview listens.
+#[derive(Debug, Clone, Copy)]
+pub struct Listen {
+    /// Interface address: loopback unless the user shares the preview on purpose.
+    pub ip: IpAddr,
+    /// Port, or the first free one from 3000.
+    pub port: Option<u16>,
+}
+
+/// What one rebuild ended in.
+enum Outcome {
+    /// New outputs, to be served.
+    Built(Files),
+    /// The sources have errors, or the build could not run: the findings as text.
+    Failed(String),
 }
 
 /// Serves the edition in `folder` until the process is stopped.
 pub fn serve(
     folder: &Path,
     out_root: &Path,
-    port: Option<u16>,
+    listen: Listen,
     mut renderers: Renderers,
     project: &Path,
 ) -> anyhow::Result<()> {
-    let server = HttpServer::new("huibian", port, true)
-        .map_err(|e| anyhow::anyhow!("starting the preview server: {e}"))?;
-    server.set_html(format!(
+    let placeholder = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>huibian</title></head>\
          <body style=\"font-family:system-ui,sans-serif;margin:3em\"><p>正在构建 {} …</p>\
          <p>Building; this page reloads by itself.</p></body></html>",
         escape_html(&folder.display().to_string())
-    ));
-    let mut served = Served::default();
+    );
+    let server = HttpServer::start(listen.ip, listen.port, placeholder.clone())?;
+    if !listen.ip.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can read the edition",
+            listen.ip
+        );
+    }
     let mut watcher = Watcher::new(folder, &project.join("templates"))?;
+    let mut last_good: Option<Files> = None;
     let mut first = true;
+    let mut dropped = 0;
     loop {
-        let started = Instant::now();
+        let outcome = rebuild(folder, out_root, &mut renderers, project);
+        // Typst's memo cache lives as long as the process: keep it to recent builds.
+        typst::comemo::evict(MEMO_BUILDS);
+        if watcher.changed() && dropped < STALE_LIMIT {
+            // The build may have read a file while an editor was writing it: what it
+            // made is not what is on disk, and the next round builds that instead.
+            dropped += 1;
+            eprintln!("the sources changed during the build; building again");
+        } else {
+            dropped = 0;
+            let overlay = match outcome {
+                Outcome::Built(files) => {
+                    last_good = Some(files);
+                    None
+                }
+                Outcome::Failed(findings) => {
+                    eprintln!(
+                        "build failed; still serving the last good version with the errors shown"
+                    );
+                    Some(findings)
+                }
+            };
+            server.publish(router(last_good.clone(), overlay, placeholder.clone()));
+        }
+        if first {
+            let mut addr = server.addr();
+            let everywhere = addr.ip().is_unspecified();
+            if everywhere {
+                // 0.0.0.0 is no address to open; this machine reaches it on loopback.
+                addr.set_ip(IpAddr::from([127, 0, 0, 1]));
+            }
+            eprintln!(
+                "serving {} at http://{addr}/{} (Ctrl-C to stop)",
+                folder.display(),
+                if everywhere { " and on every network interface" } else { "" },
+            );
+            first = false;
+        }
+        let changes = watcher.wait()?;
+        let names: Vec<String> = changes.iter().map(ToString::to_string).collect();
+        eprintln!("changed: {}", names.join(", "));
+    }
+}
+
+/// Builds once. Neither an I/O error (a file renamed away mid-save) nor a panic
+/// stops the server: both become findings shown over the last good version.
+fn rebuild(
+    folder: &Path,
+    out_root: &Path,
+    renderers: &mut Renderers,
+    project: &Path,
+) -> Outcome {
+    let started = Instant::now();
+    let attempt = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<Outcome> {
         // Templates are read again on every rebuild: editing them is part of the work.
         renderers.typst = Templates::locate(project)?;
         renderers.html = HtmlTemplates::locate(project)?;
-        let report = pipeline::build_edition(folder, out_root, &renderers, Only::All)?;
+        let report = pipeline::build_edition(folder, out_root, renderers, Only::All)?;
         let findings = report.diagnostics.iter().cloned().collect::<Vec<_>>();
-        match &report.built {
+        diag::emit_human(&report.sources, &findings);
+        Ok(match &report.built {
             Some(built) => {
-                served.files = files_of(built);
-                served.overlay = None;
-                diag::emit_human(&report.sources, &findings);
                 eprintln!(
                     "built {} pages in {:.0} ms (layout {:.0} ms, pdf {:.0} ms, html {:.0} ms)",
                     built.toc.pages,
@@ -66,29 +152,31 @@ pub fn serve(
                     built.export.as_secs_f64() * 1000.0,
                     built.html.as_secs_f64() * 1000.0,
                 );
+                Outcome::Built(Arc::new(files_of(built)))
             }
-            None => {
-                diag::emit_human(&report.sources, &findings);
-                served.overlay = Some(diag::render_plain(&report.sources, &findings));
-                eprintln!(
-                    "build failed; still serving the last good version with the errors shown"
-                );
-            }
+            None => Outcome::Failed(diag::render_plain(&report.sources, &findings)),
+        })
+    }));
+    match attempt {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(err)) => {
+            eprintln!("error: {err:#}");
+            Outcome::Failed(format!("error: {err:#}"))
         }
-        publish(&server, &served);
-        // Typst's memo cache lives as long as the process: keep it to recent builds.
-        typst::comemo::evict(10);
-        if first {
-            eprintln!(
-                "serving {} at http://{}/ (Ctrl-C to stop)",
-                folder.display(),
-                server.addr()
-            );
-            first = false;
+        Err(panic) => {
+            // The panic hook has printed the details. What the build left half-done
+            // (the reused World, memoized results) is dropped rather than trusted.
+            renderers.world = WorldCache::default();
+            typst::comemo::evict(0);
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(ToString::to_string)
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Outcome::Failed(format!(
+                "error: internal error while building (a bug in huibian, please report it): {what}"
+            ))
         }
-        let changes = watcher.wait()?;
-        let names: Vec<String> = changes.iter().map(ToString::to_string).collect();
-        eprintln!("changed: {}", names.join(", "));
     }
 }
 
@@ -106,11 +194,15 @@ fn files_of(built: &Built) -> HashMap<String, Bytes> {
     files
 }
 
-/// Replaces what the server answers with and makes open browsers reload.
-fn publish(server: &HttpServer, served: &Served) {
-    let files = served.files.clone();
-    let overlay = served.overlay.clone();
-    server.set_router(move |route| {
+/// Answers from the last good build's files, with `overlay` (a failed build's
+/// findings) over every page; before any good build, `/` is the placeholder page.
+fn router(
+    files: Option<Files>,
+    overlay: Option<String>,
+    placeholder: String,
+) -> http::Router {
+    let files = files.unwrap_or_default();
+    Box::new(move |route| {
         let path = route.trim_start_matches('/');
         // `/` is the site's index; a <base> makes its relative links point into html/.
         let at_root = path.is_empty();
@@ -121,20 +213,22 @@ fn publish(server: &HttpServer, served: &Served) {
         } else {
             path.to_string()
         };
-        let data = files.get(&path)?;
-        if path.ends_with(".html") {
-            let mut html = String::from_utf8_lossy(data).into_owned();
-            if at_root && let Some(head) = html.find("<head>") {
-                html.insert_str(head + "<head>".len(), "<base href=\"/html/\">");
+        let mut html = match files.get(&path) {
+            Some(data) if path.ends_with(".html") => {
+                String::from_utf8_lossy(data).into_owned()
             }
-            if let Some(overlay) = &overlay {
-                inject_overlay(&mut html, overlay);
-            }
-            Some(HttpBody::Html(html))
-        } else {
-            Some(HttpBody::Raw(data.clone()))
+            Some(data) => return Some(Body::Raw(data.clone())),
+            None if at_root => placeholder.clone(),
+            None => return None,
+        };
+        if at_root && let Some(head) = html.find("<head>") {
+            html.insert_str(head + "<head>".len(), "<base href=\"/html/\">");
         }
-    });
+        if let Some(overlay) = &overlay {
+            inject_overlay(&mut html, overlay);
+        }
+        Some(Body::Html(html))
+    })
 }
 
 /// Puts the findings of a failed build over the page, escaped, at the top of <body>.

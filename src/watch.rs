@@ -43,6 +43,8 @@ pub struct Watcher {
     rx: Receiver<notify::Result<notify::Event>>,
     edition: PathBuf,
     templates: PathBuf,
+    /// Changes seen by [`Watcher::changed`] and not yet handed over by `wait`.
+    pending: BTreeSet<Change>,
 }
 
 /// How long the folder must stay quiet before a batch of events is handed over.
@@ -69,15 +71,31 @@ impl Watcher {
                 .watch(&templates, RecursiveMode::Recursive)
                 .with_context(|| format!("watching {}", templates.display()))?;
         }
-        Ok(Self { _watcher: watcher, rx, edition, templates })
+        Ok(Self { _watcher: watcher, rx, edition, templates, pending: BTreeSet::new() })
     }
 
-    /// Blocks until something relevant changes, then returns the batch.
+    /// Whether something relevant changed since the last [`wait`](Self::wait)
+    /// returned, without blocking. A build that read the sources while they were
+    /// being written (an editor saving in place truncates the file first) is stale
+    /// when this says so, and must not replace the last good output.
+    pub fn changed(&mut self) -> bool {
+        let mut changes = std::mem::take(&mut self.pending);
+        while let Ok(event) = self.rx.try_recv() {
+            self.collect(event, &mut changes);
+        }
+        self.pending = changes;
+        !self.pending.is_empty()
+    }
+
+    /// Blocks until something relevant changes and the folder has been quiet for a
+    /// moment, then returns the batch.
     pub fn wait(&mut self) -> anyhow::Result<Vec<Change>> {
         loop {
-            let first = self.rx.recv().context("the file watcher stopped")?;
-            let mut changes = BTreeSet::new();
-            self.collect(first, &mut changes);
+            let mut changes = std::mem::take(&mut self.pending);
+            if changes.is_empty() {
+                let first = self.rx.recv().context("the file watcher stopped")?;
+                self.collect(first, &mut changes);
+            }
             let started = Instant::now();
             while started.elapsed() < MAX_BATCH {
                 match self.rx.recv_timeout(QUIET) {

@@ -83,7 +83,7 @@ pub enum Command {
 
     /// Preview an edition while editing it, with live reload.
     ///
-    /// Builds, serves the site and the PDF on 127.0.0.1, rebuilds on every save and
+    /// Builds, serves the site and the PDF on 127.0.0.1 (see --bind), rebuilds on every save and
     /// reloads the open browser page. A broken edit does not stop the server: the last good version stays served,
     /// with the errors shown over it until the file is fixed.
     Serve(ServeArgs),
@@ -213,9 +213,17 @@ pub struct ServeArgs {
     #[arg(value_name = "ED")]
     pub edition: String,
 
-    /// Port on 127.0.0.1 (default: the first free one from 3000).
+    /// Port to listen on (default: the first free one from 3000).
     #[arg(long)]
     pub port: Option<u16>,
+
+    /// Address to listen on. The default, 127.0.0.1, shows the preview to this
+    /// machine only. `--bind 0.0.0.0` (or `::`) shares it with every machine that can
+    /// reach this one, on the LAN or beyond: they can all read the whole edition,
+    /// unpublished drafts included, with no password. Share only on a network you
+    /// trust.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
 
     /// Folder that receives the built outputs, as for `build`.
     #[arg(long, value_name = "DIR", default_value = "out")]

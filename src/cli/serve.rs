@@ -11,6 +11,7 @@ pub(crate) fn serve(args: &ServeArgs) -> anyhow::Result<Outcome> {
     let project = PathBuf::new();
     let folder = edition::resolve(&args.edition, &project.join("sources"))?;
     let renderers = setup(&project, &[], false)?;
-    crate::serve::serve(&folder, &args.out, args.port, renderers, &project)?;
+    let listen = crate::serve::Listen { ip: args.bind, port: args.port };
+    crate::serve::serve(&folder, &args.out, listen, renderers, &project)?;
     Ok(Outcome::Success)
 }

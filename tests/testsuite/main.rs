@@ -15,4 +15,5 @@ mod import;
 mod interrupted;
 mod new;
 mod serve;
+mod serve_churn;
 mod toc;

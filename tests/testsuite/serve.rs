@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::prelude::*;
 
 /// Kills the server when the test ends, however it ends.
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -19,7 +19,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
@@ -127,4 +127,85 @@ fn edits_are_served_and_reloaded_and_errors_shown_without_stopping() {
     // Fixed again: the overlay goes away.
     std::fs::write(&policy, &edited).unwrap();
     wait_for(port, "/", "the overlay to clear", |b| !b.contains("huibian-errors"));
+}
+
+/// The listening TCP sockets of process `pid`, as (address, port), read from
+/// /proc/net/tcp{,6} through the socket inodes in /proc/<pid>/fd.
+fn listening_sockets(pid: u32) -> Vec<(std::net::IpAddr, u16)> {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter_map(|link| {
+            let link = link.to_str()?;
+            Some(link.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
+        })
+        .collect();
+    let mut found = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else { continue };
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // local_address is fields[1], the state fields[3] (0A: LISTEN), the inode fields[9].
+            if fields[3] != "0A" || !inodes.iter().any(|inode| inode == fields[9]) {
+                continue;
+            }
+            let (addr, port) = fields[1].split_once(':').unwrap();
+            let port = u16::from_str_radix(port, 16).unwrap();
+            // The address is in network order, printed as 32-bit words in host order.
+            let bytes: Vec<u8> = (0..addr.len() / 8)
+                .flat_map(|word| {
+                    let word =
+                        u32::from_str_radix(&addr[word * 8..word * 8 + 8], 16).unwrap();
+                    word.to_ne_bytes()
+                })
+                .collect();
+            let ip = match bytes.len() {
+                4 => std::net::IpAddr::from(<[u8; 4]>::try_from(bytes).unwrap()),
+                _ => std::net::IpAddr::from(<[u8; 16]>::try_from(bytes).unwrap()),
+            };
+            found.push((ip, port));
+        }
+    }
+    found
+}
+
+/// Starts `huibian serve` on the fixture with `extra` arguments and returns the
+/// sockets it listens on, once it answers.
+fn serve_listening(extra: &[&str]) -> Vec<(std::net::IpAddr, u16)> {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    copy_dir(&fixture("basic"), &dir.join("sources/ed"));
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_huibian"))
+        .args(["serve", "ed", "--port", &port.to_string()])
+        .args(extra)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server(child);
+    wait_for(port, "/", "the server", |_| true);
+    let sockets = listening_sockets(server.0.id());
+    assert!(
+        sockets.iter().all(|(_, p)| *p == port),
+        "listens on {port} and nothing else: {sockets:?}"
+    );
+    sockets
+}
+
+#[test]
+fn serve_listens_on_loopback_only_unless_told() {
+    let loopback = std::net::IpAddr::from([127, 0, 0, 1]);
+    let sockets = serve_listening(&[]);
+    assert_eq!(
+        sockets.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [loopback],
+        "{sockets:?}"
+    );
+    // The same reading sees a wildcard listener, so the check above cannot pass by
+    // failing to see sockets.
+    let sockets = serve_listening(&["--bind", "0.0.0.0"]);
+    let any = std::net::IpAddr::from([0, 0, 0, 0]);
+    assert_eq!(sockets.iter().map(|s| s.0).collect::<Vec<_>>(), [any], "{sockets:?}");
 }

@@ -1,0 +1,292 @@
+//! The preview's HTTP server: answers from an in-memory snapshot of the last good
+//! build and tells open pages to reload when a new snapshot is published.
+//!
+//! Our own rather than typst-kit's: that one binds 127.0.0.1 only (no `--bind`), holds
+//! its router lock while a response is written (a slow client of the PDF stalls the
+//! rebuild that wants to publish), and answers one request at a time. Here a request
+//! takes the current snapshot (an `Arc`) and lets go of the lock at once, so every
+//! response comes whole from one build: never the index of one build and the pages
+//! of another, never a file being replaced.
+
+use std::io::{self, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use percent_encoding::percent_decode_str;
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+use typst::foundations::Bytes;
+
+/// What a route answers with.
+pub(super) enum Body {
+    /// A page; the live-reload script is added before `</body>`.
+    Html(String),
+    /// A file, sent as it is.
+    Raw(Bytes),
+}
+
+/// Answers a path (percent-decoded, with its leading `/`) from one build's outputs.
+pub(super) type Router = Box<dyn Fn(&str) -> Option<Body> + Send + Sync>;
+
+/// The published state: a router and its number, counted from 0 (the placeholder).
+struct Snapshot {
+    build: u64,
+    router: Arc<Router>,
+}
+
+struct Shared {
+    current: Mutex<Snapshot>,
+    published: Condvar,
+    streams: AtomicUsize,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Snapshot> {
+        // The snapshot is replaced whole, so a panic elsewhere cannot leave it torn.
+        self.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn snapshot(&self) -> (u64, Arc<Router>) {
+        let current = self.lock();
+        (current.build, current.router.clone())
+    }
+}
+
+/// A running server; it stops with the process.
+pub(super) struct HttpServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+/// The first port tried when none is given, and how many after it.
+const BASE_PORT: u16 = 3000;
+const PORT_TRIES: u16 = 6;
+/// Threads answering requests, so one slow download does not hold up the others.
+const WORKERS: usize = 4;
+/// Open reload streams (one per browser tab); more are refused, not left to pile up.
+const MAX_STREAMS: usize = 64;
+/// How often an idle reload stream is written to, so closed tabs are noticed.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+impl HttpServer {
+    /// Listens on `ip` at `port`, or at the first free port from 3000, answering
+    /// with `placeholder` at `/` until the first [`publish`](Self::publish).
+    pub(super) fn start(
+        ip: IpAddr,
+        port: Option<u16>,
+        placeholder: String,
+    ) -> anyhow::Result<Self> {
+        let listener = bind(ip, port)?;
+        let addr = listener.local_addr()?;
+        let server = Arc::new(
+            tiny_http::Server::from_listener(listener, None)
+                .map_err(|e| anyhow::anyhow!("starting the preview server: {e}"))?,
+        );
+        let placeholder: Router = Box::new(move |route| {
+            (route == "/").then(|| Body::Html(placeholder.clone()))
+        });
+        let shared = Arc::new(Shared {
+            current: Mutex::new(Snapshot { build: 0, router: Arc::new(placeholder) }),
+            published: Condvar::new(),
+            streams: AtomicUsize::new(0),
+        });
+        for _ in 0..WORKERS {
+            let server = server.clone();
+            let shared = shared.clone();
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    // A client that hangs up mid-answer is its own business.
+                    let _ = handle(request, &shared);
+                }
+            });
+        }
+        Ok(Self { addr, shared })
+    }
+
+    /// The address the server listens on.
+    pub(super) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Answers every later request from `router` and tells open pages to reload.
+    pub(super) fn publish(&self, router: Router) {
+        let mut current = self.shared.lock();
+        current.build += 1;
+        current.router = Arc::new(router);
+        drop(current);
+        self.shared.published.notify_all();
+    }
+}
+
+fn bind(ip: IpAddr, port: Option<u16>) -> anyhow::Result<TcpListener> {
+    let ports = match port {
+        Some(port) => port..=port,
+        None => BASE_PORT..=BASE_PORT + PORT_TRIES - 1,
+    };
+    let mut last = None;
+    for port in ports {
+        match TcpListener::bind((ip, port)) {
+            Ok(listener) => return Ok(listener),
+            Err(err) if err.kind() == io::ErrorKind::AddrInUse => last = Some(port),
+            Err(err) => {
+                anyhow::bail!("cannot listen on {}: {err}", SocketAddr::new(ip, port))
+            }
+        }
+    }
+    match (port, last) {
+        (Some(port), _) => anyhow::bail!("port {port} on {ip} is already in use"),
+        _ => anyhow::bail!(
+            "ports {BASE_PORT}–{} on {ip} are all in use; choose one with --port",
+            BASE_PORT + PORT_TRIES - 1
+        ),
+    }
+}
+
+fn handle(request: Request, shared: &Arc<Shared>) -> io::Result<()> {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return request.respond(Response::empty(StatusCode(405)));
+    }
+    let url = request.url();
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let Ok(path) = percent_decode_str(path).decode_utf8() else {
+        return request.respond(Response::empty(StatusCode(400)));
+    };
+    if path == "/__events" {
+        let since = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("since="))
+            .and_then(|n| n.parse().ok());
+        return open_stream(request, since, shared);
+    }
+    let (build, router) = shared.snapshot();
+    let Some(body) = router(&path) else {
+        return request.respond(Response::empty(StatusCode(404)));
+    };
+    let (data, mime) = match body {
+        Body::Html(mut html) => {
+            inject_reload_script(&mut html, build);
+            (Bytes::new(html.into_bytes()), "text/html; charset=utf-8")
+        }
+        // Shared with the snapshot, not copied: the PDF is sent from the build's bytes.
+        Body::Raw(bytes) => (bytes, mime_type(&path)),
+    };
+    let headers = [
+        header("Content-Type", mime),
+        // Every build replaces the files: a browser must not keep an old one.
+        header("Cache-Control", "no-store"),
+        header("X-Huibian-Build", &build.to_string()),
+    ];
+    let length = data.len();
+    let response = Response::new(
+        StatusCode(200),
+        headers.into_iter().flatten().collect(),
+        io::Cursor::new(data),
+        Some(length),
+        None,
+    )
+    // With its length, never chunked (tiny_http chunks from 32 KiB): a PDF viewer
+    // shows progress, and a cut-off download is seen to be one.
+    .with_chunked_threshold(usize::MAX);
+    request.respond(response)
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+/// Starts a server-sent event stream that says `reload` whenever a build is
+/// published after `since` (the build the page came from, so a build finished
+/// between loading a page and opening its stream is not missed).
+fn open_stream(
+    request: Request,
+    since: Option<u64>,
+    shared: &Arc<Shared>,
+) -> io::Result<()> {
+    if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+        return request.respond(Response::empty(StatusCode(503)));
+    }
+    let shared = shared.clone();
+    std::thread::spawn(move || {
+        let _ = stream(request, since, &shared);
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+    });
+    Ok(())
+}
+
+fn stream(request: Request, since: Option<u64>, shared: &Shared) -> io::Result<()> {
+    let mut seen = since.unwrap_or_else(|| shared.lock().build);
+    let mut writer = request.into_writer();
+    // Written by hand: tiny_http would send a chunked body, which browsers refuse
+    // for an event stream.
+    write!(
+        writer,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
+    )?;
+    writer.flush()?;
+    loop {
+        let current = shared.lock();
+        let (current, _) = shared
+            .published
+            .wait_timeout_while(current, KEEP_ALIVE, |current| current.build <= seen)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let build = current.build;
+        drop(current);
+        if build > seen {
+            seen = build;
+            write!(writer, "event: reload\ndata: {build}\n\n")?;
+        } else {
+            // A comment line: ignored by the browser, fails once the tab is closed.
+            write!(writer, ": waiting\n\n")?;
+        }
+        writer.flush()?;
+    }
+}
+
+fn inject_reload_script(html: &mut String, build: u64) {
+    let script = format!(
+        "<script>new EventSource(\"/__events?since={build}\")\
+         .addEventListener(\"reload\", () => location.reload())</script>"
+    );
+    let at = html.rfind("</body>").unwrap_or(html.len());
+    html.insert_str(at, &script);
+}
+
+/// The types of the files a build serves; anything else is sent as bytes.
+fn mime_type(path: &str) -> &'static str {
+    let extension = path.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("json") => "application/json",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("woff2") => "font/woff2",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reload_script_names_the_build_and_goes_before_body_end() {
+        let mut html = "<html><body><p>x</p></body></html>".to_string();
+        inject_reload_script(&mut html, 7);
+        assert!(html.contains("/__events?since=7"));
+        assert!(html.ends_with("</script></body></html>"));
+    }
+
+    #[test]
+    fn a_taken_port_is_reported_not_replaced() {
+        let taken = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let err = bind(IpAddr::from([127, 0, 0, 1]), Some(port)).unwrap_err();
+        assert!(err.to_string().contains("already in use"), "{err}");
+    }
+}
