@@ -195,8 +195,8 @@ fn header(name: &str, value: &str) -> Option<Header> {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
-/// Starts a server-sent event stream that says `reload` whenever a build is
-/// published after `since` (the build the page came from, so a build finished
+/// Starts a server-sent event stream that says `reload` whenever the current build
+/// is another than `since` (the build the page came from, so a build finished
 /// between loading a page and opening its stream is not missed).
 fn open_stream(
     request: Request,
@@ -216,6 +216,8 @@ fn open_stream(
 }
 
 fn stream(request: Request, since: Option<u64>, shared: &Shared) -> io::Result<()> {
+    // A page from another build than the current one (an earlier one, or one of a
+    // server that has since been restarted) reloads at once.
     let mut seen = since.unwrap_or_else(|| shared.lock().build);
     let mut writer = request.into_writer();
     // Written by hand: tiny_http would send a chunked body, which browsers refuse
@@ -229,11 +231,11 @@ fn stream(request: Request, since: Option<u64>, shared: &Shared) -> io::Result<(
         let current = shared.lock();
         let (current, _) = shared
             .published
-            .wait_timeout_while(current, KEEP_ALIVE, |current| current.build <= seen)
+            .wait_timeout_while(current, KEEP_ALIVE, |current| current.build == seen)
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let build = current.build;
         drop(current);
-        if build > seen {
+        if build != seen {
             seen = build;
             write!(writer, "event: reload\ndata: {build}\n\n")?;
         } else {

@@ -92,6 +92,19 @@ fn edits_are_served_and_reloaded_and_errors_shown_without_stopping() {
     });
     std::thread::sleep(Duration::from_millis(300));
 
+    // A page of an earlier build (the placeholder is build 0) is told to reload at
+    // once, when it opens its stream after the build it missed.
+    let mut late = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    late.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(late, "GET /__events?since=0 HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut said = String::new();
+    let mut buffer = [0u8; 1024];
+    while !said.contains("event: reload") {
+        let n = late.read(&mut buffer).unwrap();
+        assert!(n > 0, "the stream ended without a reload: {said}");
+        said.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+
     // An edit: a new title for the first policy, and a long block that adds pages.
     let policy = dir.join("sources/ed/优化营商环境/规范性文件失效.md");
     let text = std::fs::read_to_string(&policy).unwrap();
