@@ -21,7 +21,7 @@ use typst::foundations::Bytes;
 use self::http::{Body, HttpServer};
 use crate::diag;
 use crate::html::{HtmlTemplates, escape_html};
-use crate::pipeline::{self, Built, Only, Renderers};
+use crate::pipeline::{self, Built, Renderers};
 use crate::typeset::WorldCache;
 use crate::typeset::world::Templates;
 use crate::watch::Watcher;
@@ -139,7 +139,9 @@ fn rebuild(
         // Templates are read again on every rebuild: editing them is part of the work.
         renderers.typst = Templates::locate(project)?;
         renderers.html = HtmlTemplates::locate(project)?;
-        let report = pipeline::build_edition(folder, out_root, renderers, Only::All)?;
+        // The HTML goes to disk first, with the last page numbers; the server
+        // publishes the whole build (HTML, PDF, toc.json) together when it is done.
+        let report = pipeline::rebuild(folder, out_root, renderers, &|_, _| {})?;
         let findings = report.diagnostics.iter().cloned().collect::<Vec<_>>();
         diag::emit_human(&report.sources, &findings);
         Ok(match &report.built {
