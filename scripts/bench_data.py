@@ -261,13 +261,15 @@ def report(dirpath: Path) -> None:
         out.append({**row, "value": v, "baseline_value": b, "ratio": ratio, "ok": ok, "unit": unit})
         fmt = lambda x: "-" if x is None else f"{x:.1f} {unit}"
         tgt = f"≤{target}×" if target is not None else (f"≤{limit}ms" if limit else "")
+        if os.environ.get("BENCH_QUICK") == "1":
+            ok = None  # one run of a debug build: figures to see, not to judge
         mark = {True: "yes", False: "NO", None: ""}[ok]
         print(
             f"{row['label']:<44} {fmt(v):>12} {fmt(b * scale if b else None):>12} "
             f"{'-' if ratio is None else f'{ratio:.2f}×':>7} {tgt:>8}  {mark}"
         )
     (dirpath / "report.json").write_text(
-        json.dumps({"rows": out, "figures": figures, "machine": machine()}, indent=2, ensure_ascii=False)
+        json.dumps({"quick": os.environ.get("BENCH_QUICK") == "1", "rows": out, "figures": figures, "machine": machine()}, indent=2, ensure_ascii=False)
     )
 
 
