@@ -166,7 +166,12 @@ impl Sources {
                 let offset = normalise_newlines(&valid).len();
                 diags.push(
                     Diagnostic::error("encoding", "file is not valid UTF-8")
-                        .with_span(Span::new(id, offset..offset + 1))
+                        // The bad bytes read as one U+FFFD: the span covers all of
+                        // it, so that it never splits a character of the text shown.
+                        .with_span(Span::new(
+                            id,
+                            offset..offset + char::REPLACEMENT_CHARACTER.len_utf8(),
+                        ))
                         .with_hint(
                             "save the file as UTF-8 (in Word: 另存为 → 纯文本 → UTF-8)",
                         ),
@@ -300,5 +305,10 @@ mod tests {
         let d = diags.iter().next().unwrap();
         assert_eq!(d.code, "encoding");
         assert_eq!(sources.locate(d.span.as_ref().unwrap()), "a.md:2:3");
+        // Found by fuzzing (`markdown` target): the span covered one byte of the
+        // three of U+FFFD, splitting a character of the text the caret is drawn under.
+        let range = d.span.as_ref().unwrap().range.clone();
+        let text = &sources.get(d.span.as_ref().unwrap().source).text;
+        assert_eq!(text.get(range), Some("\u{FFFD}"));
     }
 }

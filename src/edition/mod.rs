@@ -435,111 +435,137 @@ impl Loader<'_> {
 
     fn text_file(&mut self, path: &Spanned<String>) -> Option<TextFile> {
         let (source, rel) = self.read_member(path)?;
-        let (yaml, body) = self.split(source)?;
-        let matter: TextMatter = match yaml {
-            Some(yaml) => self.parse_yaml(source, yaml)?,
-            None => TextMatter::default(),
-        };
-        Some(TextFile { source, path: rel, title: matter.title, body })
+        parse_text(self.sources, source, rel, self.diags)
     }
 
     fn policy_file(&mut self, path: &Spanned<String>) -> Option<PolicyFile> {
         let (source, rel) = self.read_member(path)?;
-        let (yaml, body) = self.split(source)?;
-        let Some(yaml) = yaml else {
-            self.diags.push(
-                Diagnostic::error("front-matter", "policy file has no front matter")
-                    .with_span(Span::new(source, 0..0))
-                    .with_hint("start the file with\n---\ntitle: 北京市……实施方案\nissuer: 北京市人民政府\ndate: 2021-11-05\n---"),
-            );
-            return None;
-        };
-        let matter: FrontMatter = self.parse_yaml(source, yaml.clone())?;
-        let file = self.sources.get(source);
-        let date = match &matter.date {
-            None => None,
-            Some(text) => match Date::parse(text, false) {
-                Some(date) => Some(date),
-                None => {
-                    let span = key_span(file, &yaml, "date");
-                    self.diags.push(
-                        Diagnostic::error(
-                            "front-matter",
-                            format!("`date: {text}` is not a date"),
-                        )
-                        .with_span(Span::new(source, span))
-                        .with_hint(
-                            "write the date as YYYY-MM-DD, e.g. `date: 2021-11-05`",
-                        ),
-                    );
-                    return None;
-                }
-            },
-        };
-        let title = matter.title.trim().to_string();
-        if title.is_empty() {
-            let span = key_span(file, &yaml, "title");
-            self.diags.push(
-                Diagnostic::error("front-matter", "the policy title is empty")
-                    .with_span(Span::new(source, span)),
-            );
-            return None;
-        }
-        let meta = PolicyMeta {
-            title,
-            issuer: matter.issuer.map(|i| i.to_vec()).unwrap_or_default(),
-            number: matter.number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
-            date,
-            excerpt: matter.excerpt,
-            id: matter.id.map(|id| id.trim().to_string()).filter(|id| !id.is_empty()),
-        };
-        Some(PolicyFile { source, path: rel, meta, body })
+        parse_policy(self.sources, source, rel, self.diags)
     }
+}
 
-    /// Splits front matter from body; `None` (with an error) if the fence is unclosed.
-    fn split(
-        &mut self,
-        source: SourceId,
-    ) -> Option<(Option<Range<usize>>, Range<usize>)> {
-        let text = &self.sources.get(source).text;
-        match front_matter::split(text) {
-            Ok(split) => Some((split.yaml, split.body_start..text.len())),
-            Err(unclosed) => {
-                self.diags.push(
-                    Diagnostic::error("front-matter", "front matter is not closed")
-                        .with_span(Span::new(source, unclosed.fence))
-                        .with_label("opened here")
-                        .with_hint("end the front matter with a line holding only `---`"),
+/// Reads one policy file already in `sources` as loading does: front matter split
+/// off and checked, the body left as a byte range for the Markdown stage. Public so
+/// that a policy's text can go through exactly the loader's checks without an
+/// edition folder on disk (the fuzz targets do; `path` is only its name in the book).
+pub fn parse_policy(
+    sources: &Sources,
+    source: SourceId,
+    path: String,
+    diags: &mut Diagnostics,
+) -> Option<PolicyFile> {
+    let (yaml, body) = split(sources, source, diags)?;
+    let Some(yaml) = yaml else {
+        diags.push(
+            Diagnostic::error("front-matter", "policy file has no front matter")
+                .with_span(Span::new(source, 0..0))
+                .with_hint("start the file with\n---\ntitle: 北京市……实施方案\nissuer: 北京市人民政府\ndate: 2021-11-05\n---"),
+        );
+        return None;
+    };
+    let matter: FrontMatter = parse_yaml(sources, source, yaml.clone(), diags)?;
+    let file = sources.get(source);
+    let date = match &matter.date {
+        None => None,
+        Some(text) => match Date::parse(text, false) {
+            Some(date) => Some(date),
+            None => {
+                let span = key_span(file, &yaml, "date");
+                diags.push(
+                    Diagnostic::error(
+                        "front-matter",
+                        format!("`date: {text}` is not a date"),
+                    )
+                    .with_span(Span::new(source, span))
+                    .with_hint("write the date as YYYY-MM-DD, e.g. `date: 2021-11-05`"),
                 );
-                None
+                return None;
             }
+        },
+    };
+    let title = matter.title.trim().to_string();
+    if title.is_empty() {
+        let span = key_span(file, &yaml, "title");
+        diags.push(
+            Diagnostic::error("front-matter", "the policy title is empty")
+                .with_span(Span::new(source, span)),
+        );
+        return None;
+    }
+    let meta = PolicyMeta {
+        title,
+        issuer: matter.issuer.map(|i| i.to_vec()).unwrap_or_default(),
+        number: matter.number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        date,
+        excerpt: matter.excerpt,
+        id: matter.id.map(|id| id.trim().to_string()).filter(|id| !id.is_empty()),
+    };
+    Some(PolicyFile { source, path, meta, body })
+}
+
+/// Reads an intro or category-body file already in `sources` as loading does (front
+/// matter optional); the counterpart of [`parse_policy`] for text without metadata.
+pub fn parse_text(
+    sources: &Sources,
+    source: SourceId,
+    path: String,
+    diags: &mut Diagnostics,
+) -> Option<TextFile> {
+    let (yaml, body) = split(sources, source, diags)?;
+    let matter: TextMatter = match yaml {
+        Some(yaml) => parse_yaml(sources, source, yaml, diags)?,
+        None => TextMatter::default(),
+    };
+    Some(TextFile { source, path, title: matter.title, body })
+}
+
+/// Splits front matter from body; `None` (with an error) if the fence is unclosed.
+fn split(
+    sources: &Sources,
+    source: SourceId,
+    diags: &mut Diagnostics,
+) -> Option<(Option<Range<usize>>, Range<usize>)> {
+    let text = &sources.get(source).text;
+    match front_matter::split(text) {
+        Ok(split) => Some((split.yaml, split.body_start..text.len())),
+        Err(unclosed) => {
+            diags.push(
+                Diagnostic::error("front-matter", "front matter is not closed")
+                    .with_span(Span::new(source, unclosed.fence))
+                    .with_label("opened here")
+                    .with_hint("end the front matter with a line holding only `---`"),
+            );
+            None
         }
     }
+}
 
-    fn parse_yaml<T: serde::de::DeserializeOwned>(
-        &mut self,
-        source: SourceId,
-        yaml: Range<usize>,
-    ) -> Option<T> {
-        let file = self.sources.get(source);
-        match front_matter::parse::<T>(&file.text[yaml.clone()]) {
-            Ok(value) => Some(value),
-            Err(err) => {
-                let (first_line, _) = file.line_col(yaml.start);
-                let offset = match err.location() {
-                    Some(loc) if loc.line() > 0 => file.offset_of(
-                        first_line + loc.line() as usize - 1,
-                        loc.column().max(1) as usize,
-                    ),
-                    _ => yaml.start,
-                };
-                let message = yaml_message(&err);
-                self.diags.push(
-                    Diagnostic::error("yaml", format!("front matter: {message}"))
-                        .with_span(Span::new(source, offset..offset)),
-                );
-                None
-            }
+/// Parses the front matter `yaml` of `source`; `None` (with a located error) if it
+/// does not fit `T`.
+fn parse_yaml<T: serde::de::DeserializeOwned>(
+    sources: &Sources,
+    source: SourceId,
+    yaml: Range<usize>,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let file = sources.get(source);
+    match front_matter::parse::<T>(&file.text[yaml.clone()]) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            let (first_line, _) = file.line_col(yaml.start);
+            let offset = match err.location() {
+                Some(loc) if loc.line() > 0 => file.offset_of(
+                    first_line + loc.line() as usize - 1,
+                    loc.column().max(1) as usize,
+                ),
+                _ => yaml.start,
+            };
+            let message = yaml_message(&err);
+            diags.push(
+                Diagnostic::error("yaml", format!("front matter: {message}"))
+                    .with_span(Span::new(source, offset..offset)),
+            );
+            None
         }
     }
 }

@@ -98,6 +98,11 @@ pub fn format(
     let (body, renumbered) =
         format_body(&text[body_start..], &title, renumber, first_body_line);
     let mut out = head;
+    // With no front matter written, a body opening with a `---` line (a thematic
+    // break) would be read back as the opening fence of one: a blank line keeps it body.
+    if out.is_empty() && body.split('\n').next().is_some_and(|l| l.trim_end() == "---") {
+        out.push('\n');
+    }
     out.push_str(&body);
     Ok(Formatted {
         text: out,

@@ -10,6 +10,7 @@ mod check;
 mod edition_2021q4;
 mod emit;
 mod fmt;
+mod fuzz_regressions;
 mod hostile;
 mod import;
 mod interrupted;

@@ -1,0 +1,40 @@
+//! Inputs the fuzz targets (`fuzz/`, see its README) found breaking huibian, each run
+//! through the real binary after the fix.
+
+use std::path::Path;
+
+use crate::prelude::*;
+
+/// An edition whose intro is `intro`, with the fixture's policies.
+fn edition_with_intro(work: &Path, intro: &str) -> std::path::PathBuf {
+    let edition = work.join("2021-Q4");
+    copy_dir(&fixture("basic"), &edition);
+    std::fs::write(edition.join("引言.md"), intro).unwrap();
+    edition
+}
+
+/// `fmt` wrote an intro opening with a thematic break (`---`, after a blank line or
+/// after an empty front matter) without anything before it, so the next read took the
+/// break for the opening fence of a front matter: the edition no longer loaded and a
+/// second `fmt` refused the file. Found by the `fmt` target (idempotence).
+#[test]
+fn fmt_keeps_a_leading_thematic_break_in_the_body() {
+    for intro in
+        ["\n---\n为帮助企业了解政策\n---\n", "---\n---\n---\n为帮助企业了解政策。\n"]
+    {
+        let work = tempfile::tempdir().unwrap();
+        let edition = edition_with_intro(work.path(), intro);
+        let first = huibian(&["fmt", path_str(&edition)]);
+        assert!(first.status.success(), "{intro:?}: {}", stderr(&first));
+        let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+        assert!(formatted.contains("为帮助企业了解政策"), "{formatted:?}");
+        let again = huibian(&["fmt", "--check", path_str(&edition)]);
+        assert!(again.status.success(), "{intro:?} → {formatted:?}: {}", stderr(&again));
+        let check = huibian(&["check", path_str(&edition)]);
+        assert!(
+            !stderr(&check).contains("front matter"),
+            "{intro:?} → {formatted:?}: {}",
+            stderr(&check)
+        );
+    }
+}
