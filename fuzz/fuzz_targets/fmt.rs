@@ -42,7 +42,10 @@ fn matter(text: &str, role: Role) -> (Option<String>, String) {
                 m.id
             ))
         ),
-        Role::Text => format!("{:?}", serde_saphyr::from_str::<TextMatter>(yaml).ok().map(|m| m.title)),
+        Role::Text => format!(
+            "{:?}",
+            serde_saphyr::from_str::<TextMatter>(yaml).ok().map(|m| m.title)
+        ),
     });
     // A text file's empty front matter and none at all mean the same: no title.
     let values = match role {
@@ -77,5 +80,9 @@ fuzz_target!(|data: &[u8]| {
     let (matter_in, body_in) = matter(text, role);
     let (matter_out, body_out) = matter(&once.text, role);
     assert_eq!(matter_in, matter_out, "front matter changed: {text:?} → {:?}", once.text);
-    assert_eq!(body_in, body_out, "Han characters or digits changed: {text:?} → {:?}", once.text);
+    assert_eq!(
+        body_in, body_out,
+        "Han characters or digits changed: {text:?} → {:?}",
+        once.text
+    );
 });

@@ -5,7 +5,8 @@
 //! - hanzi numerals: every value written parses back to itself, and every string
 //!   that parses is the spelling of a value that writes and parses back;
 //! - a recognised marker has a value ≥ 1 and a range on character boundaries, and its
-//!   canonical rewrite is recognised again as the same kind and value, canonical;
+//!   canonical rewrite (unless of an enclosed character, which `fmt` keeps) is
+//!   recognised again as the same kind and value, canonical;
 //! - nesting points only backwards; validation findings point at real items;
 //! - after renumbering, no sequence finding (gap, duplicate, order, restart, start)
 //!   remains, as `fmt --renumber` promises.
@@ -42,6 +43,11 @@ fuzz_target!(|data: &[u8]| {
             marker.range
         );
         assert_eq!(marker.canonical, marker.issues.is_empty());
+        // `fmt` leaves `⑴`/`⒈`/`㈠` as written (their rewrite changes a digit or a
+        // Han character), so their canonical spelling need not read back.
+        if marker.issues.contains(&numbering::Variant::EnclosedCharacter) {
+            continue;
+        }
         let Some(new) = rewrite(line, &marker, marker.value) else {
             panic!("{line:?}: no rewrite")
         };

@@ -62,7 +62,8 @@ pub fn load(intro: Option<&[u8]>, policy: &[u8], check: bool) -> Loaded {
             subtitle: Some("2021年四季度".to_string()),
             publisher: Some("北京市工商业联合会".to_string()),
             published: Date::parse("2022-01", true),
-            period: Date::parse("2021-10-01", false).zip(Date::parse("2021-12-31", false)),
+            period: Date::parse("2021-10-01", false)
+                .zip(Date::parse("2021-12-31", false)),
             style: Default::default(),
         },
         intro,

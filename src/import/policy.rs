@@ -435,9 +435,12 @@ fn cut_at_word(s: &str) -> String {
 
 /// A name safe as a file or folder name on every system.
 pub(crate) fn file_stem(s: &str) -> String {
+    // File systems refuse names over 255 bytes; 60 characters (at most 240 bytes, and
+    // room for a `-2` suffix and `.md`) keep any title writable, and still readable.
     let cleaned: String = s
         .chars()
         .map(|c| if c.is_control() || "/\\:*?\"<>| ".contains(c) { '-' } else { c })
+        .take(60)
         .collect();
     let cleaned = cleaned.trim_matches(['.', '-']).to_string();
     if cleaned.is_empty() { "untitled".to_string() } else { cleaned }

@@ -1,7 +1,7 @@
 //! Each repair on small strings cut from the 2021-Q4 seed, then the whole seed.
 
 use super::paragraphs::{Block, Kind, build_blocks, marker, words};
-use super::policy::{is_doc_number, parse_date, short_name};
+use super::policy::{file_stem, is_doc_number, parse_date, short_name};
 use super::tokens::{strip_page_numbers, tokenize};
 use super::*;
 
@@ -683,4 +683,15 @@ fn items_under_articles_are_never_headings() {
             kind: Kind::ParenCn, text: "（一）提交申报材料".into()
         }
     );
+}
+
+/// Found by fuzzing (`import` target): a 目录 entry longer than the file system's
+/// 255-byte limit for a name made the import fail writing its file.
+#[test]
+fn file_names_stay_writable_for_long_titles() {
+    let stem = file_stem(&"北京市关于促进中小企业高质量发展的若干措施".repeat(10));
+    assert!(stem.len() <= 240, "{} bytes", stem.len());
+    assert!(stem.starts_with("北京市关于促进中小企业"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("{stem}-2.md")), "").unwrap();
 }
