@@ -229,7 +229,9 @@ def report(dirpath: Path) -> None:
         figures.update(json.loads(f.read_text()))
     for f in dirpath.glob("*.rss"):
         name = f.name[: -len(".rss")]
-        figures.setdefault(name, {})["peak_rss_mib"] = int(f.read_text()) / 1024
+        # GNU time writes "Command exited with non-zero status" first when it did.
+        kib = f.read_text().split()[-1]
+        figures.setdefault(name, {})["peak_rss_mib"] = int(kib) / 1024
     inproc = dirpath / "inprocess.json"
     if inproc.exists():
         for name, ms in json.loads(inproc.read_text()).items():

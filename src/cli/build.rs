@@ -57,6 +57,9 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
         {
             outcome = Outcome::SourceErrors;
         }
+        // Typst's memoized results of one edition are of little use to the next and
+        // would pile up (16 editions: 4× one edition's memory); keep the last one's.
+        typst::comemo::evict(1);
     }
     if folders.len() > 1 {
         eprintln!(
