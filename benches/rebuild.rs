@@ -50,8 +50,11 @@ fn median(mut values: Vec<Duration>) -> Duration {
 
 /// Round `round`'s version of the edited policy, written in place as an editor saves.
 fn edit(edition: &Path, original: &str, round: usize) {
-    let edited =
-        original.replacen(SENTENCE, &format!("节能（第{round}稿）是生态文明建设的内在要求"), 1);
+    let edited = original.replacen(
+        SENTENCE,
+        &format!("节能（第{round}稿）是生态文明建设的内在要求"),
+        1,
+    );
     assert_ne!(edited, original, "the sentence to edit is in {POLICY}");
     std::fs::write(edition.join(POLICY), edited).unwrap();
 }
@@ -66,7 +69,9 @@ fn args() -> Args {
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--rounds" => args.rounds = it.next().and_then(|n| n.parse().ok()).unwrap_or(5),
+            "--rounds" => {
+                args.rounds = it.next().and_then(|n| n.parse().ok()).unwrap_or(5)
+            }
             "--json" => args.json = it.next().map(PathBuf::from),
             _ => {} // `cargo bench` passes `--bench`.
         }

@@ -33,9 +33,8 @@ fn loaded() -> &'static (Edition, Book, Sources) {
     LOADED.get_or_init(|| {
         let mut sources = Sources::new();
         let mut diags = Diagnostics::default();
-        let edition = Edition::load(&edition_dir(), &mut sources, &mut diags)
-            .unwrap()
-            .unwrap();
+        let edition =
+            Edition::load(&edition_dir(), &mut sources, &mut diags).unwrap().unwrap();
         let book = book::assemble(&edition, &sources, &mut diags);
         (edition, book, sources)
     })
@@ -73,8 +72,11 @@ fn markdown_files() -> Vec<(String, fmt::Role)> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "md") {
-                let role =
-                    if dir == edition_dir() { fmt::Role::Text } else { fmt::Role::Policy };
+                let role = if dir == edition_dir() {
+                    fmt::Role::Text
+                } else {
+                    fmt::Role::Policy
+                };
                 files.push((std::fs::read_to_string(&path).unwrap(), role));
             }
         }
@@ -170,7 +172,8 @@ fn html_pages(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 10)]
 fn diff(bencher: divan::Bencher) {
     let seed = root().join("tests/fixtures/seed-2021-Q4.txt");
-    let (old, _) = diff::load_side(seed.to_str().unwrap(), &root().join("sources")).unwrap();
+    let (old, _) =
+        diff::load_side(seed.to_str().unwrap(), &root().join("sources")).unwrap();
     let (_, new, _) = loaded();
     let options = diff::DiffOptions::default();
     bencher.bench(|| diff::editions(&old, new, &options).changes.len());

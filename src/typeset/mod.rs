@@ -64,45 +64,6 @@ pub struct Exported {
     pub export_time: Duration,
 }
 
-/// A typeset book.
-pub struct Typeset {
-    /// The PDF file's bytes.
-    pub pdf: Vec<u8>,
-    /// Number of pages.
-    pub pages: usize,
-    /// Time spent in Typst's compiler (layout).
-    pub compile_time: Duration,
-    /// Time spent exporting the PDF.
-    pub export_time: Duration,
-    /// Where each labelled heading landed.
-    pub page_map: query::PageMap,
-}
-
-/// Typesets the book: [`layout`], then [`export`]. Returns `None` when it cannot be
-/// (the reasons are in `diags`).
-pub fn typeset(
-    book: &Book,
-    fonts: &Arc<Fonts>,
-    templates: &Templates,
-    cache: &WorldCache,
-    sources: &mut Sources,
-    diags: &mut Diagnostics,
-) -> anyhow::Result<Option<Typeset>> {
-    let Some(laid) = layout(book, fonts, templates, cache, sources, diags)? else {
-        return Ok(None);
-    };
-    let Some(exported) = export(&laid, book, cache, sources, diags) else {
-        return Ok(None);
-    };
-    Ok(Some(Typeset {
-        pdf: exported.pdf,
-        pages: laid.pages,
-        compile_time: laid.compile_time,
-        export_time: exported.export_time,
-        page_map: laid.page_map,
-    }))
-}
-
 /// Lays the book out with the template. Returns `None` when it cannot be (the
 /// reasons are in `diags`).
 pub fn layout(
