@@ -351,6 +351,15 @@ fn prose_lines(content: &str) -> Vec<String> {
             // Only ASCII blanks: a full-width space is text in Markdown (and editors'
             // pasted indentation), not a line end.
             let line = line.trim_end_matches([' ', '\t']);
+            // A continuation line's indent is dropped (Markdown ignores it) unless the
+            // line without it would start a block of its own (`    - x` → a list item).
+            let indent = match line.trim_start_matches([' ', '\t']) {
+                rest if index > 0 && interrupts_paragraph(rest) => {
+                    &line[..line.len() - rest.len()]
+                }
+                _ => "",
+            };
+            let line = line.trim_start_matches([' ', '\t']);
             let mut out =
                 if index == 0 { canonical_marker(line) } else { line.to_string() };
             if plain {
@@ -365,9 +374,36 @@ fn prose_lines(content: &str) -> Vec<String> {
             if hard_break {
                 out.push_str("  ");
             }
-            out
+            format!("{indent}{out}")
         })
         .collect()
+}
+
+/// Whether `line`, unindented, would end the paragraph it continues and start a new
+/// block (a list item, quote, heading, fence, rule or HTML block) or make it a
+/// setext heading. Asked of the Markdown
+/// parser itself rather than of a list of block starts kept by hand.
+fn interrupts_paragraph(line: &str) -> bool {
+    let text = format!("x\n{line}\n");
+    let mut depth = 0usize;
+    let mut blocks = 0usize;
+    let options = MdOptions::ENABLE_TABLES | MdOptions::ENABLE_STRIKETHROUGH;
+    for event in Parser::new_ext(&text, options) {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    // A setext underline (`---`, `===`) turns the paragraph into a
+                    // heading: one block, but not a paragraph.
+                    blocks += if matches!(tag, Tag::Paragraph) { 1 } else { 2 };
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ if depth == 0 => blocks += 1,
+            _ => {}
+        }
+    }
+    blocks != 1
 }
 
 /// The line with its marker rewritten canonically, unless that would change a Han

@@ -201,3 +201,29 @@ mod properties {
         }
     }
 }
+
+/// Found by the `fmt` fuzz target: a paragraph's continuation line indented 4 spaces
+/// (`    - #`) lost its indentation and became a list item, so a second `fmt` changed
+/// the file again. A continuation line that would start a block keeps its indent.
+#[test]
+fn continuation_line_that_would_start_a_block_keeps_its_indent() {
+    for text in [
+        " 1（２）\n    - # ",
+        "甲乙\n  > 丙\n",
+        "甲乙\n   1. 丙\n",
+        "甲乙\n  # 丙\n",
+        "甲乙\n    ---\n",
+        "甲乙\n    ===\n",
+        "甲乙\n    ```\n丙\n",
+    ] {
+        let once = format(text, Role::Text, Options::default()).unwrap().text;
+        let twice = format(&once, Role::Text, Options::default()).unwrap().text;
+        assert_eq!(once, twice, "{text:?}");
+    }
+    // An indent that changes nothing is still dropped.
+    let text = "甲乙\n    丙丁\n";
+    assert_eq!(
+        format(text, Role::Text, Options::default()).unwrap().text,
+        "甲乙\n丙丁\n"
+    );
+}

@@ -38,3 +38,23 @@ fn fmt_keeps_a_leading_thematic_break_in_the_body() {
         );
     }
 }
+
+/// `fmt` dropped the indent of a paragraph's continuation line even where the line,
+/// unindented, starts a block: `    - #` became a list item, so a second `fmt` changed
+/// the file again. Found by the `fmt` target (idempotence), text-file role.
+#[test]
+fn fmt_keeps_the_indent_of_a_continuation_line_that_would_start_a_block() {
+    for intro in [
+        " 1（２）\n    - # ",
+        "为帮助企业了解政策\n    > 引用\n",
+        "为帮助企业了解政策\n    ---\n",
+    ] {
+        let work = tempfile::tempdir().unwrap();
+        let edition = edition_with_intro(work.path(), intro);
+        let first = huibian(&["fmt", path_str(&edition)]);
+        assert!(first.status.success(), "{intro:?}: {}", stderr(&first));
+        let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+        let again = huibian(&["fmt", "--check", path_str(&edition)]);
+        assert!(again.status.success(), "{intro:?} → {formatted:?}: {}", stderr(&again));
+    }
+}
