@@ -136,6 +136,24 @@ impl Sources {
                         .with_hint("Chinese and Latin text never needs one: delete it"),
                     );
                 }
+                if let Some((offset, c)) =
+                    self.get(id).text.char_indices().find(|&(_, c)| is_stray_control(c))
+                {
+                    // Pasted text brings them: a form feed between the pages of a
+                    // PDF's text, a vertical tab for each line break Word copies.
+                    diags.push(
+                        Diagnostic::warning(
+                            "control-character",
+                            format!(
+                                "invisible control character U+{:04X}{}: the PDF and the HTML site may each show it differently",
+                                u32::from(c),
+                                control_name(c)
+                            ),
+                        )
+                        .with_span(Span::new(id, offset..offset + c.len_utf8()))
+                        .with_hint("delete it (a line break pasted from Word or a PDF: press Enter instead)"),
+                    );
+                }
                 if had_bom {
                     diags.push(
                         Diagnostic::warning("bom", "file starts with a byte-order mark")
@@ -191,6 +209,22 @@ impl Sources {
         let file = self.get(span.source);
         let (line, col) = file.line_col(span.range.start);
         format!("{}:{}:{}", file.path.display(), line, col)
+    }
+}
+
+/// C0 and C1 controls other than the tab and the line break (NUL is an error, CR is
+/// read as a line break before this is asked).
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\0')
+}
+
+fn control_name(c: char) -> &'static str {
+    match c {
+        '\u{0B}' => " (vertical tab)",
+        '\u{0C}' => " (form feed)",
+        '\u{1B}' => " (escape)",
+        '\u{7F}' => " (delete)",
+        _ => "",
     }
 }
 

@@ -82,6 +82,87 @@ pub fn parse<T: serde::de::DeserializeOwned>(
     serde_saphyr::from_str_with_options(yaml, options)
 }
 
+/// Why front matter did not parse, in one line without serde-saphyr's own location
+/// (diagnostics show ours) and in an editor's words where the library's are internal.
+pub fn error_message(err: &serde_saphyr::Error) -> String {
+    let text = err.to_string();
+    let mut message = text.lines().next().unwrap_or("invalid YAML").trim();
+    message = message.strip_prefix("error: ").unwrap_or(message);
+    if message.starts_with("line ")
+        && let Some((_, rest)) = message.split_once(": ")
+    {
+        message = rest;
+    }
+    if message.starts_with("budget breached") {
+        return "it expands to more than 10,000 values (YAML anchors and aliases repeating \
+                each other): a policy's header needs a few, written out"
+            .to_string();
+    }
+    let message = match message.rfind(" at line ") {
+        Some(cut) => &message[..cut],
+        None => message,
+    };
+    if message.contains("scanning a tag") {
+        // `title: !重要通知` — an unquoted value that starts with `!`.
+        return format!(
+            "{message} (a value starting with `!` is read as a YAML tag: put it in quotes)"
+        );
+    }
+    message.to_string()
+}
+
+/// A YAML tag in front matter (`!custom`, `!!binary`): serde reads past it, so the
+/// value is used as the text written. Most often a value that merely starts with `!`
+/// and was not quoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredTag {
+    /// The tag as written, e.g. `!custom`.
+    pub tag: String,
+    /// 1-based line within the YAML.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// The tags in `yaml` other than `!!str` (which only says what every value here is).
+/// Empty when the YAML does not scan: the parse error is reported instead.
+pub fn ignored_tags(yaml: &str) -> Vec<IgnoredTag> {
+    // serde-saphyr's own parser (re-exported): its events show the tags serde reads past.
+    use serde_saphyr::granit_parser::{Event, Parser};
+    let mut out = Vec::new();
+    for item in Parser::new_from_str(yaml) {
+        let Ok((event, span)) = item else { return Vec::new() };
+        let tag = match event {
+            Event::Scalar(_, _, _, tag)
+            | Event::SequenceStart(_, _, tag)
+            | Event::MappingStart(_, _, tag) => tag,
+            _ => None,
+        };
+        let Some(tag) = tag else { continue };
+        if tag.suffix_in_namespace("tag:yaml.org,2002:").is_some_and(|s| s == "str") {
+            continue;
+        }
+        let written = if tag.original_handle().is_empty() {
+            tag.to_string()
+        } else {
+            format!("{}{}", tag.original_handle(), tag.suffix())
+        };
+        // The event's span starts at the value, after the tag: find the tag before it.
+        let (line, value_column) = (span.start.line(), span.start.col());
+        let line_text = yaml.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let value_byte = line_text
+            .char_indices()
+            .nth(value_column)
+            .map_or(line_text.len(), |(i, _)| i);
+        let column = match line_text[..value_byte].rfind(&written) {
+            Some(byte) => line_text[..byte].chars().count() + 1,
+            None => value_column + 1,
+        };
+        out.push(IgnoredTag { tag: written, line, column });
+    }
+    out
+}
+
 /// The metadata of one policy.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

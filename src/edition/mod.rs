@@ -550,7 +550,24 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
 ) -> Option<T> {
     let file = sources.get(source);
     match front_matter::parse::<T>(&file.text[yaml.clone()]) {
-        Ok(value) => Some(value),
+        Ok(value) => {
+            let (first_line, _) = file.line_col(yaml.start);
+            for ignored in front_matter::ignored_tags(&file.text[yaml.clone()]) {
+                let offset =
+                    file.offset_of(first_line + ignored.line - 1, ignored.column);
+                let written = file.text[offset..].starts_with(&ignored.tag);
+                let tag_len = if written { ignored.tag.len() } else { 0 };
+                diags.push(
+                    Diagnostic::warning(
+                        "yaml-tag",
+                        format!("YAML tag `{}` is ignored: the value is read as the text written", ignored.tag),
+                    )
+                    .with_span(Span::new(source, offset..offset + tag_len))
+                    .with_hint("if the `!` belongs to the text, put the value in quotes: title: \"!…\""),
+                );
+            }
+            Some(value)
+        }
         Err(err) => {
             let (first_line, _) = file.line_col(yaml.start);
             let offset = match err.location() {
@@ -560,29 +577,13 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
                 ),
                 _ => yaml.start,
             };
-            let message = yaml_message(&err);
+            let message = front_matter::error_message(&err);
             diags.push(
                 Diagnostic::error("yaml", format!("front matter: {message}"))
                     .with_span(Span::new(source, offset..offset)),
             );
             None
         }
-    }
-}
-
-/// The error's message without the location serde-saphyr appends (we show our own).
-fn yaml_message(err: &serde_saphyr::Error) -> String {
-    let text = err.to_string();
-    let mut message = text.lines().next().unwrap_or("invalid YAML").trim();
-    message = message.strip_prefix("error: ").unwrap_or(message);
-    if message.starts_with("line ")
-        && let Some((_, rest)) = message.split_once(": ")
-    {
-        message = rest;
-    }
-    match message.rfind(" at line ") {
-        Some(cut) => message[..cut].to_string(),
-        None => message.to_string(),
     }
 }
 

@@ -78,14 +78,14 @@ pub fn format(
         (Role::Policy, None) => return Err(FormatError::NoFrontMatter),
         (Role::Policy, Some(yaml)) => {
             let matter: FrontMatter = crate::edition::front_matter::parse(yaml)
-                .map_err(|e| FormatError::Yaml(first_line(&e)))?;
+                .map_err(|e| FormatError::Yaml(front_matter::error_message(&e)))?;
             let head =
                 if keeps_verbatim(yaml) { verbatim(yaml) } else { yaml::policy(&matter) };
             (head, matter.title.clone(), matter.excerpt)
         }
         (Role::Text, Some(yaml)) => {
             let matter: TextMatter = crate::edition::front_matter::parse(yaml)
-                .map_err(|e| FormatError::Yaml(first_line(&e)))?;
+                .map_err(|e| FormatError::Yaml(front_matter::error_message(&e)))?;
             let head =
                 if keeps_verbatim(yaml) { verbatim(yaml) } else { yaml::text(&matter) };
             (head, matter.title.unwrap_or_default(), false)
@@ -110,10 +110,6 @@ pub fn format(
         renumber_skipped: (options.renumber && excerpt)
             .then_some("an excerpt (excerpt: true): its gaps are expected"),
     })
-}
-
-fn first_line(err: &serde_saphyr::Error) -> String {
-    err.to_string().lines().next().unwrap_or("invalid YAML").to_string()
 }
 
 /// Comments in front matter cannot be re-emitted; such a header is kept as written.

@@ -208,6 +208,17 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        // Pasted from a PDF (form feed between pages) or Word (vertical tab per line
+        // break): invisible, and shown differently by the PDF and a browser.
+        name: "C0 control characters",
+        setup: |d| policy(d, "control-characters.md"),
+        heavy: false,
+        expect: Builds {
+            mentions: &["warning[control-character]", "U+000C (form feed)", "p.md:6:7"],
+            literals: &["第一页末尾", "第二页开头"],
+        },
+    },
+    Case {
         // Its escape sequences and bidi override were echoed to the terminal.
         name: "terminal escapes in a bad value",
         setup: |d| policy(d, "terminal-escape.md"),
@@ -232,20 +243,26 @@ const CASES: &[Case] = &[
         name: "YAML alias bomb (billion laughs)",
         setup: |d| policy(d, "yaml-alias-bomb.md"),
         heavy: false,
-        expect: Fails { exit: 1, must_mention: &["p.md:3:", "budget"] },
+        expect: Fails { exit: 1, must_mention: &["p.md:3:", "more than 10,000 values"] },
     },
     Case {
         // A tag is a hint about the type, not code: the value is read as text.
         name: "YAML !!binary tag",
         setup: |d| policy(d, "yaml-binary-tag.md"),
         heavy: false,
-        expect: Builds { mentions: &[], literals: &["5rWL6K+V5pS/562W"] },
+        expect: Builds {
+            mentions: &["warning[yaml-tag]", "`!!binary`", "p.md:2:8"],
+            literals: &["5rWL6K+V5pS/562W"],
+        },
     },
     Case {
         name: "YAML custom !tag",
         setup: |d| policy(d, "yaml-custom-tag.md"),
         heavy: false,
-        expect: Builds { mentions: &[], literals: &["自定义标签标题"] },
+        expect: Builds {
+            mentions: &["warning[yaml-tag]", "`!custom`", "p.md:2:8"],
+            literals: &["自定义标签标题"],
+        },
     },
     Case {
         name: "duplicate YAML key",
