@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // A fresh World per input, so that a finding reproduces from its input alone.
     let cache = WorldCache::default();
-    let typeset = typeset::typeset(
+    let laid = typeset::layout(
         &book,
         &FONTS,
         &TYPST,
@@ -39,20 +39,23 @@ fuzz_target!(|data: &[u8]| {
         &mut loaded.sources,
         &mut loaded.diags,
     );
+    let laid = match laid {
+        Ok(laid) => laid,
+        Err(err) => panic!("typesetting failed outside the sources: {err:#}"),
+    };
+    let exported = laid.as_ref().and_then(|laid| {
+        typeset::export(laid, &book, &cache, &mut loaded.sources, &mut loaded.diags)
+    });
     // Typst memoises across compilations; keep the process's memory flat.
     typst::comemo::evict(0);
     huibian_fuzz::check_diagnostics(&loaded.sources, &loaded.diags);
-    let typeset = match typeset {
-        Ok(typeset) => typeset,
-        Err(err) => panic!("typesetting failed outside the sources: {err:#}"),
-    };
-    let Some(typeset) = typeset else {
+    let (Some(laid), Some(exported)) = (laid, exported) else {
         assert!(loaded.diags.has_errors(), "no PDF and no error");
         return;
     };
-    assert!(typeset.pdf.starts_with(b"%PDF-"), "not a PDF");
-    assert!(typeset.pages > 0);
-    let toc = match huibian::toc::build(&book, &typeset.page_map) {
+    assert!(exported.pdf.starts_with(b"%PDF-"), "not a PDF");
+    assert!(laid.pages > 0);
+    let toc = match huibian::toc::build(&book, &laid.page_map) {
         Ok(toc) => toc,
         Err(missing) => panic!("the laid-out book lacks the headings {missing:?}"),
     };
