@@ -407,7 +407,8 @@ fn interrupts_paragraph(line: &str) -> bool {
 /// for an editor to decide, `check` reports them.
 ///
 /// A bare `2、` stays too: rewritten as `2.` with nothing after it, Markdown would read
-/// an ordered list item, and the text would change structure.
+/// an ordered list item, and the text would change structure; so does a `2、` that the
+/// canonical form would have to follow with a space.
 fn canonical_marker(line: &str) -> String {
     let Some((new, marker)) = numbering::canonicalize(line) else {
         return line.to_string();
@@ -416,9 +417,13 @@ fn canonical_marker(line: &str) -> String {
         .issues
         .iter()
         .any(|v| matches!(v, Variant::NumeralSpelling | Variant::EnclosedCharacter));
-    let bare_arabic = marker.kind == numbering::MarkerKind::Arabic
-        && line.get(marker.range.end..).is_none_or(|rest| rest.trim().is_empty());
-    if changes_text || bare_arabic { line.to_string() } else { new }
+    let arabic = marker.kind == numbering::MarkerKind::Arabic;
+    let bare_arabic =
+        arabic && line.get(marker.range.end..).is_none_or(|rest| rest.trim().is_empty());
+    // `2、 2.5亿元` needs its space to stay a marker (`2.2.5亿元` is none), and `2. 2.5亿元`
+    // is a Markdown list item: it stays as written too.
+    let spaced_arabic = arabic && new.trim_start().contains(". ");
+    if changes_text || bare_arabic || spaced_arabic { line.to_string() } else { new }
 }
 
 /// A heading's one line: its lines joined, then made canonical as a whole (joining

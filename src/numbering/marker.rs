@@ -172,6 +172,36 @@ fn canonical_separator(kind: MarkerKind, text_follows: bool) -> &'static str {
     }
 }
 
+/// The separator between `marker_text` and the `body` that follows it: the kind's
+/// canonical one, or one space where the body, written right after the marker, would
+/// no longer leave the same marker (`2. 2.5亿元` is item 2, `2.2.5亿元` is no marker;
+/// `一、 二季度` is item 一, `一、二季度` an enumeration).
+fn separator(
+    kind: MarkerKind,
+    value: u32,
+    marker_text: &str,
+    body: &str,
+) -> &'static str {
+    let canonical = canonical_separator(kind, !body.is_empty());
+    if !canonical.is_empty() || body.is_empty() {
+        return canonical;
+    }
+    let joined = format!("{marker_text}{body}");
+    let same = scan(&joined).is_some_and(|scan| {
+        scan.kind == kind && scan.value == value && scan.len == marker_text.len()
+    });
+    if same { canonical } else { " " }
+}
+
+/// The marker at the very start of `s`, of whichever kind reads it.
+fn scan(s: &str) -> Option<Scan> {
+    scan_di(s)
+        .or_else(|| scan_paren(s))
+        .or_else(|| scan_enclosed(s))
+        .or_else(|| scan_hanzi(s))
+        .or_else(|| scan_arabic(s))
+}
+
 /// `①`..`⑳`, `㉑`..`㉟`, `㊱`..`㊿` for 1..=50.
 fn circled_char(value: u32) -> Option<char> {
     let code = match value {
@@ -378,17 +408,11 @@ fn scan_arabic(s: &str) -> Option<Scan> {
 pub fn recognize(text: &str) -> Option<Marker> {
     let start = text.len() - text.trim_start_matches(is_space).len();
     let s = &text[start..];
-    let scan = scan_di(s)
-        .or_else(|| scan_paren(s))
-        .or_else(|| scan_enclosed(s))
-        .or_else(|| scan_hanzi(s))
-        .or_else(|| scan_arabic(s))?;
-    let Scan { kind, value, len, mut issues } = scan;
+    let Scan { kind, value, len, mut issues } = scan(s)?;
     let tail = &s[len..];
     let body = tail.trim_start_matches(is_space);
     let sep = &tail[..tail.len() - body.len()];
-    let text_follows = !body.is_empty();
-    if sep != canonical_separator(kind, text_follows) {
+    if sep != separator(kind, value, &s[..len], body) {
         issues.push(match kind {
             MarkerKind::Article => Variant::ArticleSeparator,
             MarkerKind::Chapter | MarkerKind::Section => Variant::TitleSeparator,
@@ -411,10 +435,11 @@ pub fn recognize(text: &str) -> Option<Marker> {
 pub fn rewrite(text: &str, marker: &Marker, value: u32) -> Option<String> {
     let before = text.get(..marker.range.start)?;
     let rest = text.get(marker.range.end..)?;
+    let marker_text = canonical_text(marker.kind, value);
     let mut out = String::with_capacity(text.len() + 8);
     out.push_str(before);
-    out.push_str(&canonical_text(marker.kind, value));
-    out.push_str(canonical_separator(marker.kind, !rest.is_empty()));
+    out.push_str(&marker_text);
+    out.push_str(separator(marker.kind, value, &marker_text, rest));
     out.push_str(rest);
     Some(out)
 }
@@ -484,6 +509,11 @@ mod tests {
             ("１.持续深化", Arabic, 1, "１.", &[FullWidthDigits]),
             ("（２）持续", ParenArabic, 2, "（２）", &[FullWidthDigits]),
             ("7. 四季度出台“十四五”规划汇总", Arabic, 7, "7. ", &[SpaceAfter]),
+            // A space that keeps the marker apart from a number is canonical; more
+            // spaces than that one are not.
+            ("2. 2.5亿元专项资金", Arabic, 2, "2. ", &[]),
+            ("2.   2.5亿元专项资金", Arabic, 2, "2.   ", &[SpaceAfter]),
+            ("一、 二季度工作安排", Hanzi, 1, "一、 ", &[]),
             ("一、 文字", Hanzi, 1, "一、 ", &[SpaceAfter]),
             ("（一）\u{3000}文字", ParenHanzi, 1, "（一）\u{3000}", &[SpaceAfter]),
             ("一.总体要求", Hanzi, 1, "一.", &[HanziPeriod]),
@@ -618,6 +648,11 @@ mod tests {
             ("　　(二) 加强", "　　（二）加强"),
             ("一十一、文字", "十一、文字"),
             ("（一百〇二）文字", "（一百零二）文字"),
+            // Found by the `numbering` fuzz target: without the space, `2.2.…` is no
+            // marker at all.
+            ("2.     2.5亿元", "2. 2.5亿元"),
+            ("２．  ２．５亿元", "2. ２．５亿元"),
+            ("一、   二季度", "一、 二季度"),
         ];
         for &(text, want) in table {
             let (out, _) = canonicalize(text).unwrap_or_else(|| panic!("{text:?}"));

@@ -58,3 +58,25 @@ fn fmt_keeps_the_indent_of_a_continuation_line_that_would_start_a_block() {
         assert!(again.status.success(), "{intro:?} → {formatted:?}: {}", stderr(&again));
     }
 }
+
+/// The canonical rewrite of a marker dropped the space after it even where the text
+/// goes on with a number: `2.     2.5亿元` became `2.2.5亿元`, no marker any more, and
+/// `一、   二季度` became the enumeration `一、二季度`. Found by the `numbering` target (a
+/// canonical rewrite must read back as the same marker). `fmt` now keeps one space
+/// where it is needed, and leaves `2、  2.5亿元` as written (`2. 2.5亿元` would be a
+/// Markdown list item).
+#[test]
+fn fmt_keeps_a_marker_apart_from_a_number_that_follows_it() {
+    let work = tempfile::tempdir().unwrap();
+    let intro = "1.安排专项资金。\n\n2、  2.5亿元用于试点。\n\n一、   二季度工作安排\n";
+    let edition = edition_with_intro(work.path(), intro);
+    let first = huibian(&["fmt", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    assert!(formatted.contains("\n2、  2.5亿元用于试点。\n"), "{formatted:?}");
+    assert!(formatted.contains("\n## 一、 二季度工作安排\n"), "{formatted:?}");
+    let again = huibian(&["fmt", "--check", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+    let check = huibian(&["check", path_str(&edition)]);
+    assert!(!stderr(&check).contains("引言.md:3"), "{}", stderr(&check));
+}
