@@ -216,10 +216,10 @@ fn format_body(
         let line = first_line + body[..piece.range.start].matches('\n').count();
         match piece.kind {
             PieceKind::Para => {
-                for (offset, lines) in split_items(prose_lines(raw)) {
+                for (offset, part) in split_items(raw) {
                     prose.push(Prose {
                         piece: index,
-                        lines,
+                        lines: prose_lines(&part),
                         heading: None,
                         line: line + offset,
                     });
@@ -297,26 +297,26 @@ fn format_body(
 
 /// Splits a paragraph where a line starts with a numbering marker right after a line
 /// that ends a sentence: the editor meant a new numbered item, and the PDF would
-/// otherwise run the two together. Returns each part with its line offset.
-fn split_items(lines: Vec<String>) -> Vec<(usize, Vec<String>)> {
-    let mut parts: Vec<(usize, Vec<String>)> = Vec::new();
-    for (index, line) in lines.into_iter().enumerate() {
-        let starts_item = recognize(&line).is_some_and(|m| m.kind.is_structural());
+/// otherwise run the two together. Returns each part's text with its line offset.
+///
+/// Parts are split before they are normalised, so that each is normalised (or kept,
+/// when it holds markup) on its own, as it will be once it stands alone: a part that
+/// borrowed the verdict of its neighbour would change again at the next `fmt`.
+fn split_items(raw: &str) -> Vec<(usize, String)> {
+    let mut parts: Vec<(usize, String)> = Vec::new();
+    for (index, line) in raw.lines().enumerate() {
+        let starts_item = recognize(line).is_some_and(|m| m.kind.is_structural());
+        // Judged on the normalised line: `落实;` ends a sentence once it reads `落实；`.
         let after_sentence =
-            parts.last().and_then(|(_, part)| part.last()).is_some_and(|prev| {
-                prev.trim_end().ends_with(['。', '；', '：', '！', '？'])
+            parts.last().and_then(|(_, part)| part.lines().last()).is_some_and(|prev| {
+                normalize_text(prev.trim_end()).ends_with(['。', '；', '：', '！', '？'])
             });
         match parts.last_mut() {
-            Some((_, part)) if !(starts_item && after_sentence) => part.push(line),
-            // A new item's marker is made canonical as any block's first line is, and
-            // the part before it loses a hard break it no longer needs.
-            _ => {
-                if let Some(last) = parts.last_mut().and_then(|(_, part)| part.last_mut())
-                {
-                    last.truncate(last.trim_end_matches(' ').len());
-                }
-                parts.push((index, vec![canonical_marker(&line)]));
+            Some((_, part)) if !(starts_item && after_sentence) => {
+                part.push('\n');
+                part.push_str(line);
             }
+            _ => parts.push((index, line.to_string())),
         }
     }
     parts

@@ -227,3 +227,18 @@ fn continuation_line_that_would_start_a_block_keeps_its_indent() {
         "甲乙\n丙丁\n"
     );
 }
+
+/// Found by the `fmt` fuzz target: a paragraph split into two numbered items was
+/// normalised as a whole, so markup in the first item (`>`) kept the second one raw
+/// the first time and not the second time.
+#[test]
+fn each_split_item_is_normalised_on_its_own() {
+    let text = "2、提升获得感(责任单位:市发> 展改革委);各区负责落实。\n2. 完善 投诉 处理机制。\n";
+    let once = format(text, Role::Text, Options::default()).unwrap().text;
+    assert_eq!(
+        once,
+        "2.提升获得感(责任单位:市发> 展改革委);各区负责落实。\n\n2.完善投诉处理机制。\n"
+    );
+    let twice = format(&once, Role::Text, Options::default()).unwrap().text;
+    assert_eq!(once, twice);
+}

@@ -114,6 +114,32 @@ pub enum ImportError {
     BadEditionId(String),
 }
 
+/// Extracted text can hold control characters (NUL from a broken font's mapping, an
+/// escape): none is text, and none may reach a source file, where the loader rejects
+/// or warns about them. Each becomes spaces of its own byte length, so that byte
+/// offsets in warnings still point into the input; the spaces then go as any other.
+fn blank_controls<'a>(
+    text: &'a str,
+    report: &mut ImportReport,
+) -> std::borrow::Cow<'a, str> {
+    let stray = |c: char| c.is_control() && !c.is_whitespace();
+    if !text.contains(stray) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut removed = 0;
+    for c in text.chars() {
+        if stray(c) {
+            removed += 1;
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    report.repair("control_character", removed);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Turns the text extracted from an edition's PDF into the files of an edition folder.
 pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError> {
     if edition_id.is_empty()
@@ -122,7 +148,8 @@ pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError
         return Err(ImportError::BadEditionId(edition_id.to_string()));
     }
     let mut report = ImportReport::default();
-    let all = tokens::tokenize(text, &mut report);
+    let cleaned = blank_controls(text, &mut report);
+    let all = tokens::tokenize(&cleaned, &mut report);
     if all.is_empty() {
         return Err(ImportError::Empty);
     }

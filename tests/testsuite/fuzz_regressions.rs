@@ -80,3 +80,37 @@ fn fmt_keeps_a_marker_apart_from_a_number_that_follows_it() {
     let check = huibian(&["check", path_str(&edition)]);
     assert!(!stderr(&check).contains("引言.md:3"), "{}", stderr(&check));
 }
+
+/// Extracted text with NUL characters (here 3, in a 目录 entry and the body) was
+/// imported as it was, so the edition written did not load (`file contains a NUL
+/// byte`). Found by the `import` target (an import must write a loadable edition).
+#[test]
+fn import_blanks_control_characters() {
+    let work = tempfile::tempdir().unwrap();
+    let input = fixture("fuzz").join("import-nul.txt");
+    assert!(std::fs::read_to_string(&input).unwrap().contains('\0'));
+    let output = huibian_in(work.path(), &["import", path_str(&input), "--edition", "X"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), stderr(&output));
+    assert!(report.contains("control_character 3"), "{report}");
+    let check = huibian_in(work.path(), &["check", "X"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(stderr(&check).contains("0 errors"), "{}", stderr(&check));
+}
+
+/// A paragraph that `fmt` splits into two numbered items was normalised as a whole:
+/// markup in the first item (`>`) kept the second one raw, and the next `fmt`, seeing
+/// the second item alone, normalised it. Found by the `fmt` target (idempotence).
+#[test]
+fn fmt_normalises_each_split_item_on_its_own() {
+    let work = tempfile::tempdir().unwrap();
+    let intro = "2、提升获得感(责任单位:市发> 展改革委);各区负责落实。\n2. 完善 投诉 处理机制。\n";
+    let edition = edition_with_intro(work.path(), intro);
+    let first = huibian(&["fmt", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    assert!(formatted.ends_with("\n\n2.完善投诉处理机制。\n"), "{formatted:?}");
+    let again = huibian(&["fmt", "--check", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
