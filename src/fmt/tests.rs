@@ -242,3 +242,20 @@ fn each_split_item_is_normalised_on_its_own() {
     let twice = format(&once, Role::Text, Options::default()).unwrap().text;
     assert_eq!(once, twice);
 }
+
+/// Found by the `fmt` fuzz target (`--renumber`, idempotence): a marker behind a
+/// vertical tab was numbered by the plan (which reads trimmed text) but not rewritten
+/// (the marker was not seen behind the tab), so the next `fmt` renumbered it.
+#[test]
+fn renumber_sees_a_marker_behind_any_white_space() {
+    let renumber = Options { renumber: true };
+    for text in [
+        "\u{b}\u{b}②\u{b}\u{b}\u{1}<c+s-~[>\n",
+        "\u{b}②加强领导\n",
+        "\u{c}（二）加强领导\n",
+    ] {
+        let once = format(text, Role::Text, renumber).unwrap().text;
+        let twice = format(&once, Role::Text, renumber).unwrap().text;
+        assert_eq!(once, twice, "{text:?}");
+    }
+}

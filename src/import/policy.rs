@@ -10,6 +10,7 @@ use super::paragraphs::{build_blocks, ends_terminal, render};
 use super::toc::Cover;
 use super::tokens::Tok;
 use crate::cjk::is_cjk;
+use crate::edition::date::Date;
 use crate::normalize::normalize_text;
 
 /// A category as it will be written to `edition.toml`.
@@ -38,12 +39,19 @@ impl Manifest {
     /// The period is the subtitle's quarter (2021年四季度), else the edition id's
     /// (2021-Q4): policy dates are checked against it, so it must not be left out.
     pub(crate) fn new(cover: &Cover, edition_id: &str) -> Self {
+        // Only a period the manifest accepts (years from 1900: `1010年四季度` is a
+        // damaged subtitle, not a date): the edition written must load.
+        let valid = |(a, b): &(String, String)| {
+            Date::parse(a, false).is_some() && Date::parse(b, false).is_some()
+        };
         let period = cover
             .subtitle
             .as_deref()
             .and_then(quarter_from_subtitle)
-            .or_else(|| quarter_from_id(edition_id))
-            .map(|(y, q)| quarter_period(y, q));
+            .map(|(y, q)| quarter_period(y, q))
+            .filter(valid)
+            .or_else(|| quarter_from_id(edition_id).map(|(y, q)| quarter_period(y, q)))
+            .filter(valid);
         Manifest { cover: cover.clone(), period, intro: None, categories: Vec::new() }
     }
 

@@ -151,7 +151,9 @@ fn read_cover(tokens: &[Tok]) -> Cover {
     let mut date_start = rest.len();
     for i in (rest.len().saturating_sub(8)..rest.len()).rev() {
         let tail = normalize_text(&super::joined(&rest[i..]));
-        if let Some(ym) = parse_year_month(&tail) {
+        if let Some(ym) = parse_year_month(&tail)
+            .filter(|ym| crate::edition::date::Date::parse(ym, true).is_some())
+        {
             cover.published = Some(ym);
             date_start = i;
             break;

@@ -7,8 +7,8 @@
 //! [`rewrite`]) for `huibian fmt`.
 //!
 //! Rules decided here (each one guards against a false positive seen in real text):
-//! - only the start of the text counts, after optional leading spaces (` `, U+3000, tab,
-//!   NBSP): `根据第一条规定` and a `（一）` inside a sentence are not markers;
+//! - only the start of the text counts, after optional leading white space (` `, U+3000,
+//!   tab, NBSP, …): `根据第一条规定` and a `（一）` inside a sentence are not markers;
 //! - Arabic numbers have 1–3 digits and no leading zero; `1.5亿元`, `1、2月`, `3.0版`
 //!   (a digit right after the period or 、) and `2021年` (no punctuation) are not
 //!   markers;
@@ -136,7 +136,9 @@ pub struct Marker {
 
 /// Spaces that may follow (or, as indentation, precede) a marker.
 fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\u{3000}' | '\t' | '\u{a0}')
+    // Every white space, as the joined text that `plan` numbers is trimmed: a marker
+    // behind a pasted vertical tab must be seen (and renumbered) alike everywhere.
+    c.is_whitespace()
 }
 
 /// The canonical spelling of a marker without any separator: `一、`, `（一）`, `1.`,

@@ -114,3 +114,41 @@ fn fmt_normalises_each_split_item_on_its_own() {
     let again = huibian(&["fmt", "--check", path_str(&edition)]);
     assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
+
+/// A damaged cover subtitle (`1010年四季度`) gave the manifest a period the loader
+/// refuses (years start at 1900), so the edition written did not load. Found by the
+/// `import` target. The importer now writes only a period the manifest accepts, here
+/// the edition id's.
+#[test]
+fn import_writes_only_a_period_the_manifest_accepts() {
+    let work = tempfile::tempdir().unwrap();
+    let input = fixture("fuzz").join("import-year-1010.txt");
+    assert!(std::fs::read_to_string(&input).unwrap().contains("(1010 年四季度)"));
+    let output =
+        huibian_in(work.path(), &["import", path_str(&input), "--edition", "2021-Q4"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest =
+        std::fs::read_to_string(work.path().join("sources/2021-Q4/edition.toml"))
+            .unwrap();
+    assert!(
+        manifest.contains(r#"period    = ["2021-10-01", "2021-12-31"]"#),
+        "{manifest}"
+    );
+    let check = huibian_in(work.path(), &["check", "2021-Q4"]);
+    assert!(stderr(&check).contains(" 0 errors"), "{}", stderr(&check));
+}
+
+/// `fmt --renumber` numbered a marker behind a vertical tab in its plan but did not
+/// rewrite it, so a second run renumbered it. Found by the `fmt` target
+/// (idempotence with `--renumber`).
+#[test]
+fn fmt_renumber_sees_a_marker_behind_a_vertical_tab() {
+    let work = tempfile::tempdir().unwrap();
+    let edition = edition_with_intro(work.path(), "\u{b}②加强领导\n");
+    let first = huibian(&["fmt", "--renumber", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    assert!(formatted.contains("①"), "{formatted:?}");
+    let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
