@@ -347,15 +347,9 @@ fn prose_lines(content: &str) -> Vec<String> {
             // Only ASCII blanks: a full-width space is text in Markdown (and editors'
             // pasted indentation), not a line end.
             let line = line.trim_end_matches([' ', '\t']);
-            // A continuation line's indent is dropped (Markdown ignores it) unless the
-            // line without it would start a block of its own (`    - x` → a list item).
-            let indent = match line.trim_start_matches([' ', '\t']) {
-                rest if index > 0 && interrupts_paragraph(rest) => {
-                    &line[..line.len() - rest.len()]
-                }
-                _ => "",
-            };
-            let line = line.trim_start_matches([' ', '\t']);
+            let unindented = line.trim_start_matches([' ', '\t']);
+            let indent = &line[..line.len() - unindented.len()];
+            let line = unindented;
             let mut out =
                 if index == 0 { canonical_marker(line) } else { line.to_string() };
             if plain {
@@ -370,7 +364,14 @@ fn prose_lines(content: &str) -> Vec<String> {
             if hard_break {
                 out.push_str("  ");
             }
-            format!("{indent}{out}")
+            // A continuation line's indent is dropped (Markdown ignores it) unless the
+            // line as written out, without it, would start a block of its own
+            // (`    - x` → a list item). Judged after normalising, which can remove
+            // the space that made it one (`+   段` → `+段`).
+            if index > 0 && interrupts_paragraph(&out) {
+                out.insert_str(0, indent);
+            }
+            out
         })
         .collect()
 }

@@ -169,7 +169,12 @@ pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError
         manifest.intro = Some("引言.md".to_string());
         files.push(("引言.md".to_string(), md));
     }
+    // Paths already taken, without `.md`: a second category or policy of the same
+    // name (or the same first 60 characters) gets `-2`, `-3`…
     let mut used_names: Vec<String> = Vec::new();
+    if manifest.intro.is_some() {
+        used_names.push("引言".to_string());
+    }
     for section in &sections {
         match section {
             toc::Section::Category { title, tokens } => {
@@ -183,7 +188,7 @@ pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError
                 if !text.trim().is_empty() {
                     let blocks = paragraphs::build_list_blocks(tokens, &mut report);
                     let md = paragraphs::render(&blocks, &mut report);
-                    let name = policy::file_stem(title);
+                    let name = unique(policy::file_stem(title), &mut used_names);
                     let path = format!("{name}.md");
                     if let Some(cat) = manifest.categories.last_mut() {
                         cat.body = Some(path.clone());
@@ -201,15 +206,9 @@ pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError
                 };
                 let folder = policy::file_stem(&cat.title);
                 let doc = policy::build_policy(title, tokens, &mut report);
-                let mut stem = policy::file_stem(&policy::short_name(title));
-                let mut n = 2;
-                while used_names.contains(&format!("{folder}/{stem}")) {
-                    stem =
-                        format!("{}-{n}", policy::file_stem(&policy::short_name(title)));
-                    n += 1;
-                }
-                used_names.push(format!("{folder}/{stem}"));
-                let path = format!("{folder}/{stem}.md");
+                let stem = policy::file_stem(&policy::short_name(title));
+                let path =
+                    format!("{}.md", unique(format!("{folder}/{stem}"), &mut used_names));
                 cat.policies.push(path.clone());
                 report.policies += 1;
                 files.push((path, doc));
@@ -218,6 +217,18 @@ pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError
     }
     files.insert(0, ("edition.toml".to_string(), manifest.render()));
     Ok(Imported { files, report })
+}
+
+/// `name`, or `name-2`, `name-3`… if taken; the result is marked taken.
+fn unique(name: String, used: &mut Vec<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 2;
+    while used.contains(&candidate) {
+        candidate = format!("{name}-{n}");
+        n += 1;
+    }
+    used.push(candidate.clone());
+    candidate
 }
 
 /// Tokens' texts joined with single spaces, as the extractor left them.

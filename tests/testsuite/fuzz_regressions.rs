@@ -152,3 +152,39 @@ fn fmt_renumber_sees_a_marker_behind_a_vertical_tab() {
     let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
     assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
+
+/// Two categories of the same title, each with a body, were both written to
+/// `<title>.md`: the second overwrote the first. Found by the `import` target (no file
+/// written twice). The second is now `<title>-2.md`.
+#[test]
+fn import_gives_same_named_category_bodies_their_own_files() {
+    let work = tempfile::tempdir().unwrap();
+    let input = fixture("fuzz").join("import-same-name.txt");
+    let output =
+        huibian_in(work.path(), &["import", path_str(&input), "--edition", "2021-Q4"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest =
+        std::fs::read_to_string(work.path().join("sources/2021-Q4/edition.toml"))
+            .unwrap();
+    assert!(manifest.contains("body     = \"科技创新领域...㈠.md\""), "{manifest}");
+    assert!(manifest.contains("body     = \"科技创新领域...㈠-2.md\""), "{manifest}");
+    let check = huibian_in(work.path(), &["check", "2021-Q4"]);
+    assert!(stderr(&check).contains(" 0 errors"), "{}", stderr(&check));
+}
+
+/// A continuation line `+       段` kept its indent (unindented, `+       ` starts a
+/// list item), but normalising then removed the spaces after `+`, so the next `fmt`
+/// found the indent needless and dropped it. Found by the `fmt` target (idempotence).
+#[test]
+fn fmt_judges_a_continuation_indent_on_the_normalised_line() {
+    let work = tempfile::tempdir().unwrap();
+    let edition = edition_with_intro(
+        work.path(),
+        "#1 .1\n                        +       段 正文      -\n",
+    );
+    let first = huibian(&["fmt", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let again = huibian(&["fmt", "--check", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
