@@ -261,3 +261,13 @@ fn renumber_sees_a_marker_behind_any_white_space() {
         assert_eq!(once, twice, "{text:?}");
     }
 }
+
+/// Found by the `fmt` fuzz target: `issuer: []` was written `issuer:` (null), which
+/// the next `fmt` dropped.
+#[test]
+fn an_empty_issuer_list_stays() {
+    let text = "---\ntitle: 标题\nissuer: [\n\n ]\n---\n正文。\n";
+    let once = fmt_policy(text);
+    assert_eq!(once, "---\ntitle: 标题\nissuer: []\n---\n正文。\n");
+    assert_eq!(fmt_policy(&once), once);
+}

@@ -9,6 +9,9 @@ pub(super) fn policy(matter: &FrontMatter) -> String {
     line(&mut out, "title", &matter.title);
     match &matter.issuer {
         Some(OneOrMany::One(one)) => line(&mut out, "issuer", one),
+        // Kept as written: a bare `issuer:` would read back as no key at all, and
+        // the next `fmt` would drop the line.
+        Some(OneOrMany::Many(many)) if many.is_empty() => out.push_str("issuer: []\n"),
         Some(OneOrMany::Many(many)) if many.len() == 1 => {
             line(&mut out, "issuer", &many[0])
         }

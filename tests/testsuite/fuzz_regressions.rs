@@ -188,3 +188,23 @@ fn fmt_judges_a_continuation_indent_on_the_normalised_line() {
     let again = huibian(&["fmt", "--check", path_str(&edition)]);
     assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
+
+/// `issuer: []` was written back as `issuer:` (null), which the next `fmt` dropped.
+/// Found by the `fmt` target (idempotence).
+#[test]
+fn fmt_keeps_an_empty_issuer_list() {
+    let work = tempfile::tempdir().unwrap();
+    let edition = edition_with_intro(work.path(), "引言。\n");
+    let policy = edition.join("优化营商环境/规范性文件失效.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let (head, body) = text.split_once("\n---\n").unwrap();
+    let head: String =
+        head.lines().filter(|l| !l.starts_with("issuer")).collect::<Vec<_>>().join("\n");
+    std::fs::write(&policy, format!("{head}\nissuer: [\n\n ]\n---\n{body}")).unwrap();
+    let first = huibian(&["fmt", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(&policy).unwrap();
+    assert!(formatted.contains("\nissuer: []\n"), "{formatted:?}");
+    let again = huibian(&["fmt", "--check", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
