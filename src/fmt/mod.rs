@@ -243,6 +243,19 @@ fn format_body(
         for (item, value) in numbering::renumber(&markers, plan.hierarchy) {
             let numbered = &plan.numbered[item];
             let block = &mut prose[numbered.block];
+            // The plan numbered the block's joined text; a marker broken over lines
+            // (`(一` / `)…`) is only whole there, so the block is rewritten joined.
+            let joined = join_lines(&block.lines);
+            let same_marker = match (
+                block.lines.first().and_then(|l| recognize(l)),
+                recognize(&joined),
+            ) {
+                (Some(a), Some(b)) => a.kind == b.kind && a.value == b.value,
+                _ => false,
+            };
+            if !same_marker {
+                block.lines = vec![joined];
+            }
             let Some(first) = block.lines.first_mut() else { continue };
             let Some(marker) = recognize(first) else { continue };
             if let Some(new) = numbering::rewrite(first, &marker, value) {

@@ -255,6 +255,8 @@ fn renumber_sees_a_marker_behind_any_white_space() {
         "\u{b}\u{b}②\u{b}\u{b}\u{1}<c+s-~[>\n",
         "\u{b}②加强领导\n",
         "\u{c}（二）加强领导\n",
+        // A marker broken over two lines is renumbered as the plan read it, joined.
+        "\n\n\n\n㈠\n\n\n\n(一\n)\t\n2\n\nz1\n",
     ] {
         let once = format(text, Role::Text, renumber).unwrap().text;
         let twice = format(&once, Role::Text, renumber).unwrap().text;

@@ -208,3 +208,17 @@ fn fmt_keeps_an_empty_issuer_list() {
     let again = huibian(&["fmt", "--check", path_str(&edition)]);
     assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
+
+/// `fmt --renumber` numbered `(一` + `)…` (a marker broken over two lines) as the plan
+/// read it, joined, but rewrote only the first line, where no marker is whole; the
+/// next run renumbered the heading it had become. Found by the `fmt` target.
+#[test]
+fn fmt_renumber_rewrites_a_marker_broken_over_lines() {
+    let work = tempfile::tempdir().unwrap();
+    let edition = edition_with_intro(work.path(), "㈠\n\n(一\n)\t\n2\n");
+    let first = huibian(&["fmt", "--renumber", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
