@@ -350,6 +350,16 @@ fn heading_text(raw: &str) -> String {
 /// normalised where the block is plain prose, trailing spaces gone (except the two
 /// that make a hard line break).
 fn prose_lines(content: &str) -> Vec<String> {
+    let lines = prose_lines_with(content, false);
+    // Lines that start no block one by one can together (`|a|` over `-|` is a
+    // table): then every continuation line keeps its indent, as it was a paragraph.
+    if lines.len() > 1 && !single_paragraph(&lines.join("\n")) {
+        return prose_lines_with(content, true);
+    }
+    lines
+}
+
+fn prose_lines_with(content: &str, keep_indents: bool) -> Vec<String> {
     let plain = !content.contains(['`', '[', ']', '<', '>', '\\']);
     let raw: Vec<&str> = content.lines().collect();
     let last = raw.len().saturating_sub(1);
@@ -381,7 +391,7 @@ fn prose_lines(content: &str) -> Vec<String> {
             // line as written out, without it, would start a block of its own
             // (`    - x` → a list item). Judged after normalising, which can remove
             // the space that made it one (`+   段` → `+段`).
-            if index > 0 && interrupts_paragraph(&out) {
+            if index > 0 && (keep_indents || interrupts_paragraph(&out)) {
                 out.insert_str(0, indent);
             }
             out
@@ -394,7 +404,12 @@ fn prose_lines(content: &str) -> Vec<String> {
 /// setext heading. Asked of the Markdown
 /// parser itself rather than of a list of block starts kept by hand.
 fn interrupts_paragraph(line: &str) -> bool {
-    let text = format!("x\n{line}\n");
+    !single_paragraph(&format!("x\n{line}"))
+}
+
+/// Whether Markdown reads `text` as one paragraph and nothing else.
+fn single_paragraph(text: &str) -> bool {
+    let text = format!("{text}\n");
     let mut depth = 0usize;
     let mut blocks = 0usize;
     let options = MdOptions::ENABLE_TABLES | MdOptions::ENABLE_STRIKETHROUGH;
@@ -413,7 +428,7 @@ fn interrupts_paragraph(line: &str) -> bool {
             _ => {}
         }
     }
-    blocks != 1
+    blocks == 1
 }
 
 /// The line with its marker rewritten canonically, unless that would change a Han

@@ -217,6 +217,8 @@ fn continuation_line_that_would_start_a_block_keeps_its_indent() {
         "甲乙\n    ```\n丙\n",
         // Normalising removes the spaces that made the line a list item.
         "#1 .1\n                        +       段 #read(\"/etc/pa      -",
+        // Two continuation lines that, unindented, make a table together.
+        "k +\nB\t\t\t#k k +\n\t\t\t\t|\t+\n\t\t-|\n\n\t\t- ",
     ] {
         let once = format(text, Role::Text, Options::default()).unwrap().text;
         let twice = format(&once, Role::Text, Options::default()).unwrap().text;

@@ -222,3 +222,18 @@ fn fmt_renumber_rewrites_a_marker_broken_over_lines() {
     let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
     assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
+
+/// Two continuation lines, each starting no block alone, make a table together once
+/// unindented (`|	+` over `-|`): `fmt` dropped both indents and the next `fmt` found a
+/// table. Found by the `fmt` target (idempotence).
+#[test]
+fn fmt_keeps_indents_that_together_keep_a_paragraph() {
+    let work = tempfile::tempdir().unwrap();
+    let intro = "甲乙 +\n丙丁 +\n\t\t\t\t|\t+\n\t\t-|\n";
+    let edition = edition_with_intro(work.path(), intro);
+    let first = huibian(&["fmt", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let again = huibian(&["fmt", "--check", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
