@@ -224,7 +224,7 @@ fn fmt_renumber_rewrites_a_marker_broken_over_lines() {
 }
 
 /// Two continuation lines, each starting no block alone, make a table together once
-/// unindented (`|	+` over `-|`): `fmt` dropped both indents and the next `fmt` found a
+/// unindented (`|\t+` over `-|`): `fmt` dropped both indents and the next `fmt` found a
 /// table. Found by the `fmt` target (idempotence).
 #[test]
 fn fmt_keeps_indents_that_together_keep_a_paragraph() {
