@@ -258,7 +258,11 @@ fn format_body(
             }
             let Some(first) = block.lines.first_mut() else { continue };
             let Some(marker) = recognize(first) else { continue };
-            if let Some(new) = numbering::rewrite(first, &marker, value) {
+            // A new marker that Markdown would read as syntax (`771．` alone → `1.`, an
+            // ordered list item) is left for the editor: it would change the structure.
+            if let Some(new) = numbering::rewrite(first, &marker, value)
+                .filter(|new| numbered.heading.is_some() || single_paragraph(new))
+            {
                 let old_marker =
                     first.get(marker.range.clone()).unwrap_or("").trim().to_string();
                 let new_marker = numbering::canonical_text(marker.kind, value);

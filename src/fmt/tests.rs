@@ -259,6 +259,8 @@ fn renumber_sees_a_marker_behind_any_white_space() {
         "\u{c}（二）加强领导\n",
         // A marker broken over two lines is renumbered as the plan read it, joined.
         "\n\n\n\n㈠\n\n\n\n(一\n)\t\n2\n\nz1\n",
+        // Renumbered `771．` alone would be `1.`: an ordered list item.
+        "10\n-\n771．\nA\n６1６\u{ef1b}z\n~~:",
     ] {
         let once = format(text, Role::Text, renumber).unwrap().text;
         let twice = format(&once, Role::Text, renumber).unwrap().text;

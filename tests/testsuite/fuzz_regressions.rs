@@ -237,3 +237,20 @@ fn fmt_keeps_indents_that_together_keep_a_paragraph() {
     let again = huibian(&["fmt", "--check", path_str(&edition)]);
     assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
+
+/// `fmt --renumber` rewrote `771．` (no Markdown list: a full-width period) alone on
+/// its line to `1.`, an ordered list item, so the next `fmt` split the paragraph.
+/// Found by the `fmt` target (`--renumber`, idempotence). Such a marker is now left
+/// for the editor (`check` reports the sequence).
+#[test]
+fn fmt_renumber_never_turns_a_marker_into_a_list_item() {
+    let work = tempfile::tempdir().unwrap();
+    let edition =
+        edition_with_intro(work.path(), "说明\n-\n771．\n甲乙丙丁，\n第二行继续。\n");
+    let first = huibian(&["fmt", "--renumber", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    assert!(!formatted.contains("\n1.\n"), "{formatted:?}");
+    let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
