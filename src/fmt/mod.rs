@@ -197,7 +197,11 @@ fn pieces(body: &str) -> Vec<Piece> {
 /// A paragraph or heading being rewritten.
 struct Prose {
     piece: usize,
+    /// The block's lines, canonical and without their indentation.
     lines: Vec<String>,
+    /// Each line's indentation as written, kept only where it is needed
+    /// ([`paragraph_text`]); empty where the lines were joined or rewritten.
+    indents: Vec<String>,
     heading: Option<u8>,
     /// Line of the block in the original file.
     line: usize,
@@ -219,6 +223,14 @@ fn format_body(
                 for (offset, part) in split_items(raw) {
                     prose.push(Prose {
                         piece: index,
+                        indents: part
+                            .lines()
+                            .map(|l| {
+                                let l = l.trim_end_matches([' ', '\t']);
+                                l[..l.len() - l.trim_start_matches([' ', '\t']).len()]
+                                    .to_string()
+                            })
+                            .collect(),
                         lines: prose_lines(&part),
                         heading: None,
                         line: line + offset,
@@ -227,7 +239,13 @@ fn format_body(
             }
             PieceKind::Heading(level) => {
                 let lines = prose_lines(&heading_text(raw));
-                prose.push(Prose { piece: index, lines, heading: Some(level), line });
+                prose.push(Prose {
+                    piece: index,
+                    lines,
+                    indents: Vec::new(),
+                    heading: Some(level),
+                    line,
+                });
             }
             PieceKind::Other => continue,
         }
@@ -255,6 +273,7 @@ fn format_body(
             };
             if !same_marker {
                 block.lines = vec![joined];
+                block.indents.clear();
             }
             let Some(first) = block.lines.first_mut() else { continue };
             let Some(marker) = recognize(first) else { continue };
@@ -294,7 +313,7 @@ fn format_body(
                 let close = if line.ends_with('#') { " #" } else { "" };
                 format!("{} {line}{close}", "#".repeat(level.into()))
             }
-            None => block.lines.join("\n"),
+            None => paragraph_text(&block.lines, &block.indents),
         };
         let slot = &mut rendered[block.piece];
         if std::mem::replace(&mut written[block.piece], true) {
@@ -354,16 +373,6 @@ fn heading_text(raw: &str) -> String {
 /// normalised where the block is plain prose, trailing spaces gone (except the two
 /// that make a hard line break).
 fn prose_lines(content: &str) -> Vec<String> {
-    let lines = prose_lines_with(content, false);
-    // Lines that start no block one by one can together (`|a|` over `-|` is a
-    // table): then every continuation line keeps its indent, as it was a paragraph.
-    if lines.len() > 1 && !single_paragraph(&lines.join("\n")) {
-        return prose_lines_with(content, true);
-    }
-    lines
-}
-
-fn prose_lines_with(content: &str, keep_indents: bool) -> Vec<String> {
     let plain = !content.contains(['`', '[', ']', '<', '>', '\\']);
     let raw: Vec<&str> = content.lines().collect();
     let last = raw.len().saturating_sub(1);
@@ -374,9 +383,7 @@ fn prose_lines_with(content: &str, keep_indents: bool) -> Vec<String> {
             // Only ASCII blanks: a full-width space is text in Markdown (and editors'
             // pasted indentation), not a line end.
             let line = line.trim_end_matches([' ', '\t']);
-            let unindented = line.trim_start_matches([' ', '\t']);
-            let indent = &line[..line.len() - unindented.len()];
-            let line = unindented;
+            let line = line.trim_start_matches([' ', '\t']);
             let mut out =
                 if index == 0 { canonical_marker(line) } else { line.to_string() };
             if plain {
@@ -391,16 +398,34 @@ fn prose_lines_with(content: &str, keep_indents: bool) -> Vec<String> {
             if hard_break {
                 out.push_str("  ");
             }
-            // A continuation line's indent is dropped (Markdown ignores it) unless the
-            // line as written out, without it, would start a block of its own
-            // (`    - x` → a list item). Judged after normalising, which can remove
-            // the space that made it one (`+   段` → `+段`).
-            if index > 0 && (keep_indents || interrupts_paragraph(&out)) {
-                out.insert_str(0, indent);
-            }
             out
         })
         .collect()
+}
+
+/// A paragraph's final text. A continuation line's indent is dropped (Markdown
+/// ignores it) unless the line as written out, without it, would start a block of its
+/// own (`    - x` → a list item); judged on the final lines, after normalising (which
+/// can remove the space that made one: `+   段` → `+段`) and renumbering. Lines that
+/// start no block one by one can together (`|a|` over `-|` is a table): then every
+/// continuation line keeps its indent, as it was a paragraph as written.
+fn paragraph_text(lines: &[String], indents: &[String]) -> String {
+    let render = |keep_all: bool| {
+        let mut out = String::new();
+        for (index, line) in lines.iter().enumerate() {
+            if index > 0 {
+                out.push('\n');
+                let indent = indents.get(index).map_or("", String::as_str);
+                if keep_all || interrupts_paragraph(line) {
+                    out.push_str(indent);
+                }
+            }
+            out.push_str(line);
+        }
+        out
+    };
+    let text = render(false);
+    if lines.len() > 1 && !single_paragraph(&text) { render(true) } else { text }
 }
 
 /// Whether `line`, unindented, would end the paragraph it continues and start a new
@@ -455,7 +480,12 @@ fn canonical_marker(line: &str) -> String {
         arabic && line.get(marker.range.end..).is_none_or(|rest| rest.trim().is_empty());
     // `2、 2.5亿元` needs its space to stay a marker (`2.2.5亿元` is none), and `2. 2.5亿元`
     // is a Markdown list item: it stays as written too.
-    let spaced_arabic = arabic && new.trim_start().contains(". ");
+    let canonical = numbering::canonical_text(marker.kind, marker.value);
+    let spaced_arabic = arabic
+        && new
+            .trim_start()
+            .strip_prefix(canonical.as_str())
+            .is_some_and(|r| r.starts_with(' '));
     if changes_text || bare_arabic || spaced_arabic { line.to_string() } else { new }
 }
 

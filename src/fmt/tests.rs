@@ -261,6 +261,9 @@ fn renumber_sees_a_marker_behind_any_white_space() {
         "\n\n\n\n㈠\n\n\n\n(一\n)\t\n2\n\nz1\n",
         // Renumbered `771．` alone would be `1.`: an ordered list item.
         "10\n-\n771．\nA\n６1６\u{ef1b}z\n~~:",
+        // Renumbering `2. 。.` (a list item as written) to `1.。.` (a paragraph) must
+        // settle the next line's indent as the final text needs it.
+        "瀂!\n2. 。. \u{11}\n\t<",
     ] {
         let once = format(text, Role::Text, renumber).unwrap().text;
         let twice = format(&once, Role::Text, renumber).unwrap().text;

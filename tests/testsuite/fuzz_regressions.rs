@@ -254,3 +254,19 @@ fn fmt_renumber_never_turns_a_marker_into_a_list_item() {
     let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
     assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
+
+/// The indent of a continuation line was settled before `--renumber` rewrote the
+/// marker above it: `2. 。.` (a list item as written, so the indent stayed) became
+/// `1.。.` (a paragraph, where the indent is needless), and the next run dropped it.
+/// Found by the `fmt` target (`--renumber`, idempotence). Indents are now settled on
+/// the final text.
+#[test]
+fn fmt_settles_indents_after_renumbering() {
+    let work = tempfile::tempdir().unwrap();
+    let edition = edition_with_intro(work.path(), "说明！\n2. 。. 文字\n\t<\n");
+    let first = huibian(&["fmt", "--renumber", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
