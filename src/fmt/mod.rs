@@ -303,6 +303,7 @@ fn format_body(
                 .to_string()
         })
         .collect();
+    let as_written = rendered.clone();
     let mut written = vec![false; pieces.len()];
     for block in &prose {
         let text = match block.heading {
@@ -321,6 +322,19 @@ fn format_body(
             slot.push_str(&text);
         } else {
             *slot = text;
+        }
+    }
+    // The last guard: a rewritten piece must read back as the paragraphs and headings
+    // it was made of. Where Markdown would read it otherwise (lines that together
+    // start a block no rule above foresaw), it is kept as written.
+    for (index, text) in rendered.iter_mut().enumerate() {
+        if !written[index] {
+            continue;
+        }
+        let expected = prose.iter().filter(|b| b.piece == index).count();
+        let again = self::pieces(text);
+        if again.len() != expected || again.iter().any(|p| p.kind == PieceKind::Other) {
+            text.clone_from(&as_written[index]);
         }
     }
     let mut out =
