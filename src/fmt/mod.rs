@@ -337,8 +337,30 @@ fn format_body(
             text.clone_from(&as_written[index]);
         }
     }
+    // What the rewritten body must read back as, piece by piece.
+    let mut expected = Vec::new();
+    for (index, piece) in pieces.iter().enumerate() {
+        if written[index] && rendered[index] != as_written[index] {
+            for block in prose.iter().filter(|b| b.piece == index) {
+                expected.push(block.heading.map_or(PieceKind::Para, PieceKind::Heading));
+            }
+        } else if !rendered[index].is_empty() {
+            expected.push(piece.kind);
+        }
+    }
     let mut out =
         rendered.into_iter().filter(|r| !r.is_empty()).collect::<Vec<_>>().join("\n\n");
+    // The whole-body guard: pieces joined anew can read differently together (a link
+    // reference definition before an empty list item). Then the body stays as written.
+    let kinds: Vec<PieceKind> = self::pieces(&out).iter().map(|p| p.kind).collect();
+    if kinds.len() != expected.len()
+        || kinds.iter().zip(&expected).any(|(got, want)| {
+            !(got == want
+                || matches!((got, want), (PieceKind::Heading(_), PieceKind::Heading(_))))
+        })
+    {
+        out = body.trim_end_matches(BLANK).to_string();
+    }
     if !out.is_empty() {
         out.push('\n');
     }

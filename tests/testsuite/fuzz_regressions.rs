@@ -289,3 +289,22 @@ fn fmt_keeps_a_piece_as_written_when_its_rewrite_reads_back_otherwise() {
     let again = huibian(&["fmt", "--check", path_str(&edition)]);
     assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
+
+/// A link reference definition spanning lines, then an empty list item: each piece
+/// formatted well, but joined anew they read differently, and a second `fmt` changed
+/// the file again. Found by the `fmt` target. When the rewritten body does not read
+/// back as the pieces it was made of, the body is now kept as written.
+#[test]
+fn fmt_keeps_the_body_as_written_when_its_pieces_read_differently_together() {
+    let bytes = std::fs::read(fixture("fuzz").join("fmt-link-definition.bin")).unwrap();
+    // The fuzz input's first byte holds its flags: text file, no --renumber.
+    assert_eq!(bytes[0] & 3, 1);
+    let intro = String::from_utf8_lossy(&bytes[1..]).into_owned();
+    let work = tempfile::tempdir().unwrap();
+    let edition = edition_with_intro(work.path(), &intro);
+    let first = huibian(&["fmt", path_str(&edition)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let again = huibian(&["fmt", "--check", path_str(&edition)]);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+}
