@@ -13,6 +13,27 @@ fn edition_with_intro(work: &Path, intro: &str) -> std::path::PathBuf {
     edition
 }
 
+/// Runs `fmt` on `edition` (with `--renumber` if asked), then `fmt --check`, which
+/// must find nothing left to change; returns `file` as the first run wrote it.
+fn fmt_twice(edition: &Path, file: &Path, renumber: bool) -> String {
+    let flags: &[&str] = if renumber { &["--renumber"] } else { &[] };
+    let run = |check: bool| {
+        let mut args = vec!["fmt"];
+        if check {
+            args.push("--check");
+        }
+        args.extend_from_slice(flags);
+        args.push(path_str(edition));
+        huibian(&args)
+    };
+    let first = run(false);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let formatted = std::fs::read_to_string(file).unwrap();
+    let again = run(true);
+    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+    formatted
+}
+
 /// `fmt` wrote an intro opening with a thematic break (`---`, after a blank line or
 /// after an empty front matter) without anything before it, so the next read took the
 /// break for the opening fence of a front matter: the edition no longer loaded and a
@@ -51,11 +72,7 @@ fn fmt_keeps_the_indent_of_a_continuation_line_that_would_start_a_block() {
     ] {
         let work = tempfile::tempdir().unwrap();
         let edition = edition_with_intro(work.path(), intro);
-        let first = huibian(&["fmt", path_str(&edition)]);
-        assert!(first.status.success(), "{intro:?}: {}", stderr(&first));
-        let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
-        let again = huibian(&["fmt", "--check", path_str(&edition)]);
-        assert!(again.status.success(), "{intro:?} → {formatted:?}: {}", stderr(&again));
+        fmt_twice(&edition, &edition.join("引言.md"), false);
     }
 }
 
@@ -70,13 +87,9 @@ fn fmt_keeps_a_marker_apart_from_a_number_that_follows_it() {
     let work = tempfile::tempdir().unwrap();
     let intro = "1.安排专项资金。\n\n2、  2.5亿元用于试点。\n\n一、   二季度工作安排\n";
     let edition = edition_with_intro(work.path(), intro);
-    let first = huibian(&["fmt", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let formatted = fmt_twice(&edition, &edition.join("引言.md"), false);
     assert!(formatted.contains("\n2、  2.5亿元用于试点。\n"), "{formatted:?}");
     assert!(formatted.contains("\n## 一、 二季度工作安排\n"), "{formatted:?}");
-    let again = huibian(&["fmt", "--check", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
     let check = huibian(&["check", path_str(&edition)]);
     assert!(!stderr(&check).contains("引言.md:3"), "{}", stderr(&check));
 }
@@ -107,12 +120,8 @@ fn fmt_normalises_each_split_item_on_its_own() {
     let work = tempfile::tempdir().unwrap();
     let intro = "2、提升获得感(责任单位:市发> 展改革委);各区负责落实。\n2. 完善 投诉 处理机制。\n";
     let edition = edition_with_intro(work.path(), intro);
-    let first = huibian(&["fmt", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let formatted = fmt_twice(&edition, &edition.join("引言.md"), false);
     assert!(formatted.ends_with("\n\n2.完善投诉处理机制。\n"), "{formatted:?}");
-    let again = huibian(&["fmt", "--check", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
 
 /// A damaged cover subtitle (`1010年四季度`) gave the manifest a period the loader
@@ -145,12 +154,8 @@ fn import_writes_only_a_period_the_manifest_accepts() {
 fn fmt_renumber_sees_a_marker_behind_a_vertical_tab() {
     let work = tempfile::tempdir().unwrap();
     let edition = edition_with_intro(work.path(), "\u{b}②加强领导\n");
-    let first = huibian(&["fmt", "--renumber", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let formatted = fmt_twice(&edition, &edition.join("引言.md"), true);
     assert!(formatted.contains("①"), "{formatted:?}");
-    let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
 
 /// Two categories of the same title, each with a body, were both written to
@@ -182,11 +187,7 @@ fn fmt_judges_a_continuation_indent_on_the_normalised_line() {
         work.path(),
         "#1 .1\n                        +       段 正文      -\n",
     );
-    let first = huibian(&["fmt", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
-    let again = huibian(&["fmt", "--check", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+    fmt_twice(&edition, &edition.join("引言.md"), false);
 }
 
 /// `issuer: []` was written back as `issuer:` (null), which the next `fmt` dropped.
@@ -201,12 +202,8 @@ fn fmt_keeps_an_empty_issuer_list() {
     let head: String =
         head.lines().filter(|l| !l.starts_with("issuer")).collect::<Vec<_>>().join("\n");
     std::fs::write(&policy, format!("{head}\nissuer: [\n\n ]\n---\n{body}")).unwrap();
-    let first = huibian(&["fmt", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(&policy).unwrap();
+    let formatted = fmt_twice(&edition, &policy, false);
     assert!(formatted.contains("\nissuer: []\n"), "{formatted:?}");
-    let again = huibian(&["fmt", "--check", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
 
 /// `fmt --renumber` numbered `(一` + `)…` (a marker broken over two lines) as the plan
@@ -216,11 +213,7 @@ fn fmt_keeps_an_empty_issuer_list() {
 fn fmt_renumber_rewrites_a_marker_broken_over_lines() {
     let work = tempfile::tempdir().unwrap();
     let edition = edition_with_intro(work.path(), "㈠\n\n(一\n)\t\n2\n");
-    let first = huibian(&["fmt", "--renumber", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
-    let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+    fmt_twice(&edition, &edition.join("引言.md"), true);
 }
 
 /// Two continuation lines, each starting no block alone, make a table together once
@@ -231,11 +224,7 @@ fn fmt_keeps_indents_that_together_keep_a_paragraph() {
     let work = tempfile::tempdir().unwrap();
     let intro = "甲乙 +\n丙丁 +\n\t\t\t\t|\t+\n\t\t-|\n";
     let edition = edition_with_intro(work.path(), intro);
-    let first = huibian(&["fmt", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
-    let again = huibian(&["fmt", "--check", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+    fmt_twice(&edition, &edition.join("引言.md"), false);
 }
 
 /// `fmt --renumber` rewrote `771．` (no Markdown list: a full-width period) alone on
@@ -247,12 +236,8 @@ fn fmt_renumber_never_turns_a_marker_into_a_list_item() {
     let work = tempfile::tempdir().unwrap();
     let edition =
         edition_with_intro(work.path(), "说明\n-\n771．\n甲乙丙丁，\n第二行继续。\n");
-    let first = huibian(&["fmt", "--renumber", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
+    let formatted = fmt_twice(&edition, &edition.join("引言.md"), true);
     assert!(!formatted.contains("\n1.\n"), "{formatted:?}");
-    let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
 }
 
 /// The indent of a continuation line was settled before `--renumber` rewrote the
@@ -264,11 +249,7 @@ fn fmt_renumber_never_turns_a_marker_into_a_list_item() {
 fn fmt_settles_indents_after_renumbering() {
     let work = tempfile::tempdir().unwrap();
     let edition = edition_with_intro(work.path(), "说明！\n2. 。. 文字\n\t<\n");
-    let first = huibian(&["fmt", "--renumber", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
-    let again = huibian(&["fmt", "--check", "--renumber", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+    fmt_twice(&edition, &edition.join("引言.md"), true);
 }
 
 /// A text file of `<`, `-`, `---` and `](` lines, whose rewritten paragraphs Markdown
@@ -283,11 +264,7 @@ fn fmt_keeps_a_piece_as_written_when_its_rewrite_reads_back_otherwise() {
     let intro = String::from_utf8_lossy(&bytes[1..]).replace('\u{feff}', "");
     let work = tempfile::tempdir().unwrap();
     let edition = edition_with_intro(work.path(), &intro);
-    let first = huibian(&["fmt", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
-    let again = huibian(&["fmt", "--check", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+    fmt_twice(&edition, &edition.join("引言.md"), false);
 }
 
 /// A link reference definition spanning lines, then an empty list item: each piece
@@ -302,9 +279,5 @@ fn fmt_keeps_the_body_as_written_when_its_pieces_read_differently_together() {
     let intro = String::from_utf8_lossy(&bytes[1..]).into_owned();
     let work = tempfile::tempdir().unwrap();
     let edition = edition_with_intro(work.path(), &intro);
-    let first = huibian(&["fmt", path_str(&edition)]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    let formatted = std::fs::read_to_string(edition.join("引言.md")).unwrap();
-    let again = huibian(&["fmt", "--check", path_str(&edition)]);
-    assert!(again.status.success(), "{formatted:?}: {}", stderr(&again));
+    fmt_twice(&edition, &edition.join("引言.md"), false);
 }
