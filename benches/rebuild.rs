@@ -13,13 +13,11 @@
 //!    on disk.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use huibian::html::HtmlTemplates;
 use huibian::pipeline::{self, Only, Renderers};
+use huibian::project::Project;
 use huibian::typeset::folder::FolderWorld;
-use huibian::typeset::{fonts::Fonts, world::Templates};
 use typst_layout::PagedDocument;
 
 /// The policy edited, and the sentence the edit goes into.
@@ -89,12 +87,8 @@ fn main() {
     let out = work.path().join("out");
 
     let started = Instant::now();
-    let renderers = Renderers {
-        fonts: std::sync::Arc::new(Fonts::discover(&[root.join("fonts")])),
-        typst: Templates::locate(root).unwrap(),
-        html: HtmlTemplates::locate(root).unwrap(),
-        world: Default::default(),
-    };
+    let renderers =
+        Renderers::new(&Project::at(root), &[], pipeline::FontChoice::All).unwrap();
     println!("font scan {:.0} ms", ms(started.elapsed()));
 
     // Phase 1: Typst's floor.
@@ -151,17 +145,12 @@ fn main() {
     for round in 0..args.rounds {
         edit(&edition, &original, round);
         let saved = Instant::now();
-        let html_at = Mutex::new(None);
-        let on_html = |_: &huibian::html::Site, _final: bool| {
-            let mut at = html_at.lock().unwrap();
-            at.get_or_insert_with(|| saved.elapsed());
-        };
-        let built = pipeline::rebuild(&edition, &out, &renderers, &on_html)
+        let built = pipeline::rebuild(&edition, &out, &renderers)
             .unwrap()
             .built
             .expect("the edit builds");
         let pdf = saved.elapsed();
-        let html = html_at.into_inner().unwrap().expect("the HTML was written");
+        let html = built.html_on_disk.expect("the HTML was written before the PDF");
         println!(
             "huibian, edit {round}: HTML on disk after {:.0} ms, PDF after {:.0} ms (layout {:.0}, export {:.0})",
             ms(html),

@@ -173,7 +173,8 @@ fn html_pages(bencher: divan::Bencher) {
 fn diff(bencher: divan::Bencher) {
     let seed = root().join("tests/fixtures/seed-2021-Q4.txt");
     let (old, _) =
-        diff::load_side(seed.to_str().unwrap(), &root().join("sources")).unwrap();
+        diff::load_side(seed.to_str().unwrap(), &huibian::project::Project::at(root()))
+            .unwrap();
     let (_, new, _) = loaded();
     let options = diff::DiffOptions::default();
     bencher.bench(|| diff::editions(&old, new, &options).changes.len());

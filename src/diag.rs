@@ -129,16 +129,35 @@ impl Diagnostics {
 /// Prints findings to stderr like rustc and typst: code, location, source line, hints.
 /// Colour only on a terminal.
 pub fn emit_human(sources: &Sources, diagnostics: &[Diagnostic]) {
-    let choice = if std::io::stderr().is_terminal() {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
+    let mut stream = StandardStream::stderr(color_choice());
+    emit_to(&mut stream, &Config::default(), sources, diagnostics);
+}
+
+/// Prints findings to stderr one line each, `file:line:col: warning[code]: message`,
+/// without the source line: for inputs whose lines are too long to show (the text
+/// of a whole PDF, extracted as one line).
+pub fn emit_short(sources: &Sources, diagnostics: &[Diagnostic]) {
+    let mut stream = StandardStream::stderr(color_choice());
+    let config = Config {
+        display_style: codespan_reporting::term::DisplayStyle::Short,
+        ..Config::default()
     };
-    let mut stream = StandardStream::stderr(choice);
-    let config = Config::default();
+    emit_to(&mut stream, &config, sources, diagnostics);
+}
+
+fn color_choice() -> ColorChoice {
+    if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never }
+}
+
+fn emit_to(
+    stream: &mut StandardStream,
+    config: &Config,
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+) {
     for diagnostic in diagnostics {
         let cs = to_codespan(diagnostic);
-        if term::emit(&mut stream, &config, sources, &cs).is_err() {
+        if term::emit(stream, config, sources, &cs).is_err() {
             // The span no longer fits its file (should not happen); still say what is wrong.
             eprintln!("{}: {}", severity_word(diagnostic.severity), diagnostic.message);
         }

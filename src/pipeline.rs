@@ -1,20 +1,27 @@
 //! The whole build of one edition, stage after stage: load → assemble → typeset →
-//! TOC → write. The command line, and anything else that builds (`toc`, later
-//! `serve`), calls [`build_edition`] and decides how to show the outcome.
+//! TOC → write. `build`, `toc` and `serve` call [`build_edition`] or [`rebuild`] and
+//! decide how to show the outcome.
+//!
+//! Typst's layout and PDF export take most of a build, so the HTML is made beside
+//! them on a second thread: the search index while the book is laid out, the pages
+//! (which print page numbers, so they wait for the layout) while the PDF is exported.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::thread::{Scope, ScopedJoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::book;
+use anyhow::bail;
+
+use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::edition::Edition;
 use crate::html::{self, HtmlTemplates, Site};
-use crate::output::write_atomic;
-use crate::output::write_dir_atomic;
+use crate::load::{self, Loaded};
+use crate::output::{write_atomic, write_dir_atomic};
+use crate::project::Project;
 use crate::source::Sources;
 use crate::toc::{self, Toc};
-use crate::typeset::{self, fonts::Fonts, world::Templates};
+use crate::typeset::{self, Laid, fonts::Fonts, world::Templates};
 
 /// Which outputs a build makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,6 +35,19 @@ pub enum Only {
     Html,
 }
 
+/// Which fonts a run loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FontChoice {
+    /// System fonts, `fonts/`, `--font-path` folders and the embedded ones.
+    All,
+    /// All but the system's (`--ignore-system-fonts`), for builds that must not
+    /// depend on the machine.
+    WithoutSystem,
+    /// None: the run typesets nothing (`build --only html`), and a font scan would
+    /// be most of its time.
+    None,
+}
+
 /// What every build of a run shares: fonts and both sets of templates.
 pub struct Renderers {
     /// Installed fonts.
@@ -38,6 +58,42 @@ pub struct Renderers {
     pub html: HtmlTemplates,
     /// Typst's World between builds of one process.
     pub world: typeset::WorldCache,
+}
+
+impl Renderers {
+    /// Loads the fonts (`fonts/`, then `font_paths`, then as `choice` says) and the
+    /// project's templates.
+    pub fn new(
+        project: &Project,
+        font_paths: &[PathBuf],
+        choice: FontChoice,
+    ) -> anyhow::Result<Self> {
+        for path in font_paths {
+            if !path.is_dir() {
+                bail!("--font-path {}: no such folder", path.display());
+            }
+        }
+        let mut folders = vec![project.fonts_dir()];
+        folders.extend(font_paths.iter().cloned());
+        let fonts = Arc::new(match choice {
+            FontChoice::All => Fonts::discover(&folders),
+            FontChoice::WithoutSystem => Fonts::without_system(&folders),
+            FontChoice::None => Fonts::none(),
+        });
+        Ok(Self {
+            fonts,
+            typst: Templates::locate(project.root())?,
+            html: HtmlTemplates::locate(project.root())?,
+            world: Default::default(),
+        })
+    }
+
+    /// Reads the templates again (serve, after an edit to one of them).
+    pub fn reload_templates(&mut self, project: &Project) -> anyhow::Result<()> {
+        self.typst = Templates::locate(project.root())?;
+        self.html = HtmlTemplates::locate(project.root())?;
+        Ok(())
+    }
 }
 
 /// What one edition's build produced.
@@ -58,11 +114,11 @@ pub struct Built {
     pub pdf_path: PathBuf,
     /// `out/<ID>/toc.json`.
     pub toc_path: PathBuf,
-    /// The regenerated table of contents.
-    pub toc: Toc,
+    /// The regenerated table of contents; `None` for an HTML-only build.
+    pub toc: Option<Toc>,
     /// The book that was built (for `serve`, which renders it again as HTML).
-    pub book: book::Book,
-    /// The PDF's bytes, as written.
+    pub book: Book,
+    /// The PDF's bytes, as written; empty for an HTML-only build.
     pub pdf: Vec<u8>,
     /// Time for the whole build.
     pub total: Duration,
@@ -74,6 +130,16 @@ pub struct Built {
     pub site: Option<Site>,
     /// Time rendering and writing the HTML site.
     pub html: Duration,
+    /// How long after the build started the new site was first on disk, for a
+    /// [`rebuild`] that wrote it before the PDF.
+    pub html_on_disk: Option<Duration>,
+}
+
+impl Built {
+    /// Number of pages of the PDF; 0 for an HTML-only build.
+    pub fn pages(&self) -> u32 {
+        self.toc.as_ref().map_or(0, |toc| toc.pages)
+    }
 }
 
 /// Where an edition's outputs go: `<out_root>/<ID>/`.
@@ -82,217 +148,72 @@ pub fn output_dir(out_root: &Path, id: &str) -> PathBuf {
 }
 
 /// Builds the edition in `folder` into `<out_root>/<ID>/`: the PDF, toc.json and the
-/// HTML site. `Err` is an I/O problem; problems in the sources are in the report's
-/// diagnostics, and then nothing is written.
-///
-/// Typst's layout and PDF export take most of a build, so the HTML is made beside
-/// them on a second thread: the search index while the book is laid out, the pages
-/// (which print page numbers, so they wait for the layout) while the PDF is exported.
+/// HTML site, or what `only` names. `Err` is an I/O problem; problems in the sources
+/// are in the report's diagnostics, and then nothing is written.
 pub fn build_edition(
     folder: &Path,
     out_root: &Path,
     renderers: &Renderers,
     only: Only,
 ) -> anyhow::Result<BuildReport> {
-    build(folder, out_root, renderers, only, None)
+    build(folder, out_root, renderers, Mode { only, html_first: false })
 }
-
-/// Called with the HTML site as soon as it is on disk (before the PDF, in a
-/// [`rebuild`]); `true` when its page numbers are known to be final.
-pub type OnHtml<'a> = &'a (dyn Fn(&Site, bool) + Sync);
 
 /// The rebuild after an edit, for `serve`: like [`build_edition`] of everything, but
 /// the HTML goes out first. It is rendered at once with the page numbers of the last
-/// toc.json (an edit rarely moves a page break), written and handed to `on_html`
-/// while Typst lays the book out; if the layout moved any page, it is rendered again
-/// with the new numbers. The editor sees the new text without waiting for the PDF.
-/// The PDF and toc.json are still only written when the whole build succeeds.
+/// toc.json (an edit rarely moves a page break) and written while Typst lays the book
+/// out; if the layout moved any page, it is rendered and written again with the new
+/// numbers. The PDF and toc.json are still only written when the whole build
+/// succeeds.
 pub fn rebuild(
     folder: &Path,
     out_root: &Path,
     renderers: &Renderers,
-    on_html: OnHtml<'_>,
 ) -> anyhow::Result<BuildReport> {
-    build(folder, out_root, renderers, Only::All, Some(on_html))
+    build(folder, out_root, renderers, Mode { only: Only::All, html_first: true })
 }
 
-fn build(
+/// Writes what Typst sees for the edition in `folder` into `dir` (see
+/// [`typeset::emit`]); the report carries the findings if the sources have errors.
+pub fn emit_typst(
     folder: &Path,
-    out_root: &Path,
+    dir: &Path,
     renderers: &Renderers,
-    only: Only,
-    html_first: Option<OnHtml<'_>>,
 ) -> anyhow::Result<BuildReport> {
-    let started = Instant::now();
-    let mut sources = Sources::new();
-    let mut diagnostics = Diagnostics::default();
-    let report = |sources, diagnostics| BuildReport { sources, diagnostics, built: None };
-
-    let Some(edition) = Edition::load(folder, &mut sources, &mut diagnostics)? else {
-        return Ok(report(sources, diagnostics));
-    };
-    let book = book::assemble(&edition, &sources, &mut diagnostics);
-    if diagnostics.has_errors() {
-        return Ok(report(sources, diagnostics));
+    let loaded = load::load(folder)?;
+    if let Some(book) = loaded.book() {
+        typeset::emit(book, &renderers.fonts, &renderers.typst, dir)?;
     }
-    let dir = output_dir(out_root, &edition.id);
-    let pdf_path = dir.join(format!("{}.pdf", edition.id));
-    let toc_path = dir.join("toc.json");
-    let html_dir = dir.join("html");
+    Ok(BuildReport {
+        sources: loaded.sources,
+        diagnostics: loaded.diagnostics,
+        built: None,
+    })
+}
 
-    let made = std::thread::scope(|scope| -> anyhow::Result<Option<Made>> {
-        let book = &book;
-        let html_dir = &html_dir;
-        let mut search =
-            (only != Only::Pdf).then(|| scope.spawn(|| html::search_index(book)));
-        if only == Only::Html {
-            let toc = previous_toc(&toc_path, &mut diagnostics);
-            let html_started = Instant::now();
-            let site =
-                html::render_pages(book, toc.as_ref(), &renderers.html, index(search))?;
-            write_dir_atomic(html_dir, &site.files)?;
-            return Ok(Some(Made {
-                toc,
-                pdf: Vec::new(),
-                compile: Duration::ZERO,
-                export: Duration::ZERO,
-                site: Some(site),
-                html: html_started.elapsed(),
-            }));
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    only: Only,
+    /// Write the HTML before the PDF (see [`rebuild`]).
+    html_first: bool,
+}
+
+/// The files of one edition's outputs.
+struct Paths {
+    pdf: PathBuf,
+    toc: PathBuf,
+    html: PathBuf,
+}
+
+impl Paths {
+    fn new(out_root: &Path, id: &str) -> Self {
+        let dir = output_dir(out_root, id);
+        Self {
+            pdf: dir.join(format!("{id}.pdf")),
+            toc: dir.join("toc.json"),
+            html: dir.join("html"),
         }
-        // HTML first: pages with the last build's numbers, out before the layout ends.
-        let early = match (html_first, read_toc(&toc_path)) {
-            (Some(on_html), Some(toc)) => {
-                let search = search.take();
-                Some(scope.spawn(move || -> anyhow::Result<(Site, Toc, Vec<u8>)> {
-                    let search = index(search);
-                    let site = html::render_pages(
-                        book,
-                        Some(&toc),
-                        &renderers.html,
-                        search.clone(),
-                    )?;
-                    write_dir_atomic(html_dir, &site.files)?;
-                    on_html(&site, false);
-                    Ok((site, toc, search))
-                }))
-            }
-            _ => None,
-        };
-
-        let laid = typeset::layout(
-            book,
-            &renderers.fonts,
-            &renderers.typst,
-            &renderers.world,
-            &mut sources,
-            &mut diagnostics,
-        )?;
-        let early = early.map(join).transpose()?;
-        let Some(laid) = laid else {
-            return Ok(None);
-        };
-        let toc = match toc::build(book, &laid.page_map) {
-            Ok(toc) => toc,
-            Err(missing) => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "toc",
-                        format!("the laid-out book lacks the headings {}", missing.join(", ")),
-                    )
-                    .with_hint("the template must label every category, policy and section heading with its id"),
-                );
-                return Ok(None);
-            }
-        };
-        // The pages, beside the PDF export, unless the early ones already hold the
-        // right page numbers.
-        let (early_site, search) = match early {
-            Some((site, used, _)) if used == toc => (Some(site), None),
-            Some((_, _, search)) => (None, Some(search)),
-            None => (None, Some(index(search))),
-        };
-        let pages = match search {
-            Some(search) if only == Only::All => {
-                // The thread may outlive this closure's locals; the TOC is small.
-                let toc = toc.clone();
-                Some(scope.spawn(move || -> anyhow::Result<(Site, Duration)> {
-                    let html_started = Instant::now();
-                    let site =
-                        html::render_pages(book, Some(&toc), &renderers.html, search)?;
-                    if let Some(on_html) = html_first {
-                        write_dir_atomic(html_dir, &site.files)?;
-                        on_html(&site, true);
-                    }
-                    Ok((site, html_started.elapsed()))
-                }))
-            }
-            _ => None,
-        };
-        let exported = typeset::export(
-            &laid,
-            book,
-            &renderers.world,
-            &mut sources,
-            &mut diagnostics,
-        );
-        let (site, html) = match (pages, early_site) {
-            (Some(handle), _) => {
-                let (site, time) = join(handle)?;
-                (Some(site), time)
-            }
-            (None, site) => (site, Duration::ZERO),
-        };
-        let Some(exported) = exported else {
-            return Ok(None);
-        };
-        Ok(Some(Made {
-            toc: Some(toc),
-            pdf: exported.pdf,
-            compile: laid.compile_time,
-            export: exported.export_time,
-            site,
-            html,
-        }))
-    })?;
-    let Some(made) = made else {
-        return Ok(report(sources, diagnostics));
-    };
-
-    if only != Only::Html
-        && let Some(toc) = &made.toc
-    {
-        write_atomic(&pdf_path, &made.pdf)?;
-        write_atomic(&toc_path, toc.to_json().as_bytes())?;
     }
-    // A rebuild has written its site already; so has an HTML-only build.
-    if only == Only::All
-        && html_first.is_none()
-        && let Some(site) = &made.site
-    {
-        write_dir_atomic(&html_dir, &site.files)?;
-    }
-
-    let built = Built {
-        id: edition.id,
-        pdf_path,
-        toc_path,
-        toc: made.toc.unwrap_or_else(|| Toc {
-            edition: book.id.clone(),
-            title: book.meta.title.clone(),
-            pdf: String::new(),
-            pages: 0,
-            entries: Vec::new(),
-        }),
-        book,
-        pdf: made.pdf,
-        total: started.elapsed(),
-        compile: made.compile,
-        export: made.export,
-        site: made.site,
-        html: made.html,
-    };
-    Ok(BuildReport { sources, diagnostics, built: Some(built) })
 }
 
 /// What the typesetting and HTML threads of one build made, before it is written.
@@ -303,15 +224,237 @@ struct Made {
     export: Duration,
     site: Option<Site>,
     html: Duration,
+    html_on_disk: Option<Duration>,
 }
 
-/// The search index from its thread (empty when none was made).
-fn index(handle: Option<std::thread::ScopedJoinHandle<'_, Vec<u8>>>) -> Vec<u8> {
-    handle.map(join).unwrap_or_default()
+/// One build's state while it runs: what it reads, and where findings go.
+struct Run<'a> {
+    book: &'a Book,
+    renderers: &'a Renderers,
+    paths: &'a Paths,
+    mode: Mode,
+    started: Instant,
+}
+
+fn build(
+    folder: &Path,
+    out_root: &Path,
+    renderers: &Renderers,
+    mode: Mode,
+) -> anyhow::Result<BuildReport> {
+    let started = Instant::now();
+    let Loaded { mut sources, mut diagnostics, assembled, .. } = load::load(folder)?;
+    let book = match assembled {
+        Some(book) if !diagnostics.has_errors() => book,
+        _ => return Ok(BuildReport { sources, diagnostics, built: None }),
+    };
+    let paths = Paths::new(out_root, &book.id);
+    let run = Run { book: &book, renderers, paths: &paths, mode, started };
+    let made = std::thread::scope(|scope| match mode.only {
+        Only::Html => run.html_only(scope, &mut diagnostics).map(Some),
+        Only::All | Only::Pdf => run.typeset(scope, &mut sources, &mut diagnostics),
+    })?;
+    let Some(made) = made else {
+        return Ok(BuildReport { sources, diagnostics, built: None });
+    };
+    run.write(&made)?;
+    let built = Built {
+        id: book.id.clone(),
+        pdf_path: paths.pdf,
+        toc_path: paths.toc,
+        toc: made.toc,
+        book,
+        pdf: made.pdf,
+        total: started.elapsed(),
+        compile: made.compile,
+        export: made.export,
+        site: made.site,
+        html: made.html,
+        html_on_disk: made.html_on_disk,
+    };
+    Ok(BuildReport { sources, diagnostics, built: Some(built) })
+}
+
+impl Run<'_> {
+    /// `build --only html`: the site with the page numbers of the last toc.json.
+    fn html_only<'s>(
+        &'s self,
+        scope: &'s Scope<'s, '_>,
+        diagnostics: &mut Diagnostics,
+    ) -> anyhow::Result<Made> {
+        let book = self.book;
+        let search = scope.spawn(move || html::search_index(book));
+        let toc = previous_toc(&self.paths.toc, diagnostics);
+        let html_started = Instant::now();
+        let site =
+            html::render_pages(book, toc.as_ref(), &self.renderers.html, join(search))?;
+        write_dir_atomic(&self.paths.html, &site.files)?;
+        Ok(Made {
+            toc: None,
+            pdf: Vec::new(),
+            compile: Duration::ZERO,
+            export: Duration::ZERO,
+            site: Some(site),
+            html: html_started.elapsed(),
+            html_on_disk: None,
+        })
+    }
+
+    /// Lays the book out and exports the PDF, with the HTML beside them unless this
+    /// is a PDF-only build. `None` when Typst found errors (in `diagnostics`).
+    fn typeset<'s>(
+        &'s self,
+        scope: &'s Scope<'s, '_>,
+        sources: &mut Sources,
+        diagnostics: &mut Diagnostics,
+    ) -> anyhow::Result<Option<Made>> {
+        let book = self.book;
+        let search = (self.mode.only == Only::All)
+            .then(|| scope.spawn(move || html::search_index(book)));
+        let (early, search) = match self.mode.html_first {
+            true => self.early_html(scope, search),
+            false => (None, search.map(Search::Running)),
+        };
+        let r = self.renderers;
+        let laid =
+            typeset::layout(book, &r.fonts, &r.typst, &r.world, sources, diagnostics)?;
+        let early = early.map(join).transpose()?;
+        let Some(laid) = laid else { return Ok(None) };
+        let Some(toc) = toc_of(book, &laid, diagnostics) else { return Ok(None) };
+        let html_on_disk = early.as_ref().map(|e| e.on_disk);
+        // The pages, beside the PDF export, unless the early ones already hold the
+        // right page numbers.
+        let (early_site, search) = match (early, search) {
+            (Some(early), _) if early.toc == toc => (Some(early.site), None),
+            (Some(early), _) => (None, Some(Search::Made(early.search))),
+            (None, search) => (None, search),
+        };
+        let pages = search.map(|search| self.pages_beside_export(scope, search, &toc));
+        let exported = typeset::export(&laid, book, &r.world, sources, diagnostics);
+        let (site, html, rewritten) = match (pages, early_site) {
+            (Some(handle), _) => {
+                let (site, time, on_disk) = join(handle)?;
+                (Some(site), time, on_disk)
+            }
+            (None, site) => (site, Duration::ZERO, None),
+        };
+        let Some(exported) = exported else { return Ok(None) };
+        Ok(Some(Made {
+            toc: Some(toc),
+            pdf: exported.pdf,
+            compile: laid.compile_time,
+            export: exported.export_time,
+            site,
+            html,
+            html_on_disk: html_on_disk.or(rewritten),
+        }))
+    }
+
+    /// For a [`rebuild`]: the site with the last build's page numbers, rendered and
+    /// written while the layout runs. Without a last toc.json there are no numbers to
+    /// print, and the site waits for the layout as in a plain build.
+    fn early_html<'s>(
+        &'s self,
+        scope: &'s Scope<'s, '_>,
+        search: Option<ScopedJoinHandle<'s, Vec<u8>>>,
+    ) -> (Option<ScopedJoinHandle<'s, anyhow::Result<Early>>>, Option<Search<'s>>) {
+        let Ok(toc) = Toc::read(&self.paths.toc) else {
+            return (None, search.map(Search::Running));
+        };
+        let Some(search) = search else { return (None, None) };
+        let handle = scope.spawn(move || -> anyhow::Result<Early> {
+            let search = join(search);
+            let site = html::render_pages(
+                self.book,
+                Some(&toc),
+                &self.renderers.html,
+                search.clone(),
+            )?;
+            write_dir_atomic(&self.paths.html, &site.files)?;
+            Ok(Early { site, toc, search, on_disk: self.started.elapsed() })
+        });
+        (Some(handle), None)
+    }
+
+    /// Renders the pages with the final page numbers on a second thread; a rebuild
+    /// writes them at once, a build with the PDF (see [`Run::write`]).
+    fn pages_beside_export<'s>(
+        &'s self,
+        scope: &'s Scope<'s, '_>,
+        search: Search<'s>,
+        toc: &Toc,
+    ) -> ScopedJoinHandle<'s, anyhow::Result<(Site, Duration, Option<Duration>)>> {
+        // The thread may outlive the caller's locals; the TOC is small.
+        let toc = toc.clone();
+        scope.spawn(move || {
+            let search = match search {
+                Search::Running(handle) => join(handle),
+                Search::Made(index) => index,
+            };
+            let html_started = Instant::now();
+            let site =
+                html::render_pages(self.book, Some(&toc), &self.renderers.html, search)?;
+            let mut on_disk = None;
+            if self.mode.html_first {
+                write_dir_atomic(&self.paths.html, &site.files)?;
+                on_disk = Some(self.started.elapsed());
+            }
+            Ok((site, html_started.elapsed(), on_disk))
+        })
+    }
+
+    /// Writes what a build made and has not written yet: the PDF and toc.json, and
+    /// the site unless a rebuild or an HTML-only build wrote it already.
+    fn write(&self, made: &Made) -> anyhow::Result<()> {
+        if let Some(toc) = &made.toc {
+            write_atomic(&self.paths.pdf, &made.pdf)?;
+            write_atomic(&self.paths.toc, toc.to_json().as_bytes())?;
+        }
+        if self.mode.only == Only::All
+            && !self.mode.html_first
+            && let Some(site) = &made.site
+        {
+            write_dir_atomic(&self.paths.html, &site.files)?;
+        }
+        Ok(())
+    }
+}
+
+/// The search index: still being made on its thread, or made already.
+enum Search<'s> {
+    Running(ScopedJoinHandle<'s, Vec<u8>>),
+    Made(Vec<u8>),
+}
+
+/// The site a rebuild wrote before the layout ended, and what it was made from.
+struct Early {
+    site: Site,
+    /// The page numbers it prints.
+    toc: Toc,
+    search: Vec<u8>,
+    on_disk: Duration,
+}
+
+/// The TOC of the laid-out book; `None` (with an error) when the layout lacks a
+/// heading, which means the template does not label it.
+fn toc_of(book: &Book, laid: &Laid, diagnostics: &mut Diagnostics) -> Option<Toc> {
+    match toc::build(book, &laid.page_map) {
+        Ok(toc) => Some(toc),
+        Err(missing) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "toc",
+                    format!("the laid-out book lacks the headings {}", missing.join(", ")),
+                )
+                .with_hint("the template must label every category, policy and section heading with its id"),
+            );
+            None
+        }
+    }
 }
 
 /// The result of a build's helper thread; a panic there is a bug, shown as one.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+fn join<T>(handle: ScopedJoinHandle<'_, T>) -> T {
     match handle.join() {
         Ok(value) => value,
         Err(panic) => std::panic::resume_unwind(panic),
@@ -319,45 +462,62 @@ fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 /// The toc.json of the last PDF build, for an HTML-only build; `None` (with a
-/// warning) when there is none, and the site is made without page numbers.
+/// warning saying why) when there is none or it cannot be read, and the site is made
+/// without page numbers.
 fn previous_toc(path: &Path, diagnostics: &mut Diagnostics) -> Option<Toc> {
-    let toc = read_toc(path);
-    if toc.is_none() {
-        diagnostics.push(
-            Diagnostic::warning(
-                "no-toc",
-                format!(
-                    "{} is missing: the HTML site has no page numbers",
-                    path.display()
-                ),
-            )
-            .with_hint("build the PDF once (`huibian build`) to link pages"),
-        );
-    }
-    toc
-}
-
-/// The toc.json at `path`, if there is a readable one.
-fn read_toc(path: &Path) -> Option<Toc> {
-    let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str(&text).ok()
-}
-
-/// Writes what Typst sees for the edition in `folder` into `dir` (see
-/// [`typeset::emit`]); the report carries the findings if the sources have errors.
-pub fn emit_typst(
-    folder: &Path,
-    dir: &Path,
-    renderers: &Renderers,
-) -> anyhow::Result<BuildReport> {
-    let mut sources = Sources::new();
-    let mut diagnostics = Diagnostics::default();
-    let Some(edition) = Edition::load(folder, &mut sources, &mut diagnostics)? else {
-        return Ok(BuildReport { sources, diagnostics, built: None });
+    let problem = match Toc::read(path) {
+        Ok(toc) => return Some(toc),
+        Err(_) if !path.exists() => format!("{} is missing", path.display()),
+        Err(err) => format!("{err:#}"),
     };
-    let book = book::assemble(&edition, &sources, &mut diagnostics);
-    if !diagnostics.has_errors() {
-        typeset::emit(&book, &renderers.fonts, &renderers.typst, dir)?;
+    diagnostics.push(
+        Diagnostic::warning(
+            "no-toc",
+            format!("{problem}: the HTML site has no page numbers"),
+        )
+        .with_hint("build the PDF once (`huibian build`) to link pages"),
+    );
+    None
+}
+
+/// Whether the PDF and toc.json of the edition in `folder` exist and are newer than
+/// every file of the edition and of the project's templates: then `toc` can print
+/// them without building.
+pub fn is_up_to_date(
+    project: &Project,
+    folder: &Path,
+    out_root: &Path,
+    id: &str,
+) -> anyhow::Result<bool> {
+    let paths = Paths::new(out_root, id);
+    let mut oldest_output = None::<std::time::SystemTime>;
+    for output in [&paths.pdf, &paths.toc] {
+        let Ok(meta) = std::fs::metadata(output) else { return Ok(false) };
+        let modified = meta.modified()?;
+        oldest_output = Some(oldest_output.map_or(modified, |o| o.min(modified)));
     }
-    Ok(BuildReport { sources, diagnostics, built: None })
+    let Some(oldest_output) = oldest_output else { return Ok(false) };
+    for input in [folder.to_path_buf(), project.templates_dir()] {
+        // A folder that is not there (no templates/: the built-in ones) is not newer.
+        for entry in walkdir::WalkDir::new(&input).into_iter() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err)
+                    if err
+                        .io_error()
+                        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+                {
+                    continue;
+                }
+                Err(err) => {
+                    return Err(anyhow::Error::new(err)
+                        .context(format!("reading {}", input.display())));
+                }
+            };
+            if entry.metadata()?.modified()? > oldest_output {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }

@@ -6,9 +6,76 @@
 //! while a marker is left, and the PDF shows it).
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::bail;
 
 use crate::edition::{Date, Edition};
+use crate::load::{self, Loaded};
+use crate::output::write_dir_atomic;
+use crate::project::Project;
 use crate::source::Sources;
+
+/// What `huibian new` did.
+#[derive(Debug)]
+pub enum Created {
+    /// The new edition is on disk.
+    Edition {
+        /// `sources/<ID>/`.
+        target: PathBuf,
+        /// The edition it was made from.
+        from: PathBuf,
+        /// The quarter it is for.
+        quarter: Quarter,
+        /// Categories carried over.
+        categories: usize,
+        /// Whether an introduction was copied (its dates marked for revision).
+        intro: bool,
+    },
+    /// The edition to start from has errors (in the [`Loaded`]); nothing was written.
+    SourceErrors(PathBuf, Box<Loaded>),
+}
+
+/// Creates `sources/<id>/` from the edition `from` names (default: the latest). Never
+/// overwrites: an existing folder is an error.
+pub fn create(
+    project: &Project,
+    id: &str,
+    from: Option<&str>,
+) -> anyhow::Result<Created> {
+    let target = project.new_edition_dir(id)?;
+    if target.exists() {
+        bail!(
+            "{} already exists; huibian new never overwrites an edition",
+            target.display()
+        );
+    }
+    let from = match from {
+        Some(from) => project.resolve(from)?,
+        None => project.latest_edition()?,
+    };
+    let loaded = load::load(&from)?;
+    let Some(old) = &loaded.edition else {
+        return Ok(Created::SourceErrors(from, Box::new(loaded)));
+    };
+    let quarter = match (Quarter::parse_id(id), old.meta.period) {
+        (Some(quarter), _) => quarter,
+        (None, Some((_, last))) => Quarter::of(last).next(),
+        (None, None) => bail!(
+            "cannot tell which quarter `{id}` is: name it YYYY-Qn (e.g. 2022-Q1) or give {} a `period`",
+            from.display()
+        ),
+    };
+    let files = scaffold(old, &loaded.sources, quarter);
+    write_dir_atomic(&target, &files)?;
+    Ok(Created::Edition {
+        target,
+        from,
+        quarter,
+        categories: old.categories.len(),
+        intro: files.len() > 1,
+    })
+}
 
 /// The marker put around dates an editor must revise.
 pub const TODO_OPEN: &str = "【待核：";
@@ -119,48 +186,17 @@ fn quote(text: &str) -> String {
 
 /// Wraps every date-like phrase (`2021年10月1日`, `2021年`, `四季度`) in the marker.
 pub fn mark_dates(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 64);
-    let mut i = 0;
-    while i < chars.len() {
-        if let Some(len) = date_at(&chars[i..]) {
-            out.push_str(TODO_OPEN);
-            out.extend(&chars[i..i + len]);
-            out.push('】');
-            i += len;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
+    let mut at = 0;
+    for phrase in crate::patterns::date_phrases(text) {
+        out.push_str(&text[at..phrase.start]);
+        out.push_str(TODO_OPEN);
+        out.push_str(&text[phrase.clone()]);
+        out.push('】');
+        at = phrase.end;
     }
+    out.push_str(&text[at..]);
     out
-}
-
-/// Length in chars of a date phrase at the start of `chars`: `YYYY年[M月[D日]]`, or a
-/// quarter `一季度`…`四季度`, optionally after `YYYY年`.
-fn date_at(chars: &[char]) -> Option<usize> {
-    let digits = |from: usize, max: usize| {
-        chars[from..].iter().take(max).take_while(|c| c.is_ascii_digit()).count()
-    };
-    let mut len = 0;
-    if digits(0, 4) == 4 && chars.get(4) == Some(&'年') {
-        len = 5;
-        let m = digits(len, 2);
-        if m > 0 && chars.get(len + m) == Some(&'月') {
-            len += m + 1;
-            let d = digits(len, 2);
-            if d > 0 && chars.get(len + d) == Some(&'日') {
-                len += d + 1;
-            }
-        }
-    }
-    if matches!(chars.get(len), Some('一' | '二' | '三' | '四'))
-        && chars.get(len + 1) == Some(&'季')
-        && chars.get(len + 2) == Some(&'度')
-    {
-        len += 3;
-    }
-    (len > 0).then_some(len)
 }
 
 #[cfg(test)]

@@ -20,10 +20,10 @@ use typst::foundations::Bytes;
 
 use self::http::{Body, HttpServer};
 use crate::diag;
-use crate::html::{HtmlTemplates, escape_html};
+use crate::html::escape_html;
 use crate::pipeline::{self, Built, Renderers};
+use crate::project::Project;
 use crate::typeset::WorldCache;
-use crate::typeset::world::Templates;
 use crate::watch::Watcher;
 
 /// Files by path (no leading `/`), as one good build made them.
@@ -62,7 +62,7 @@ pub fn serve(
     out_root: &Path,
     listen: Listen,
     mut renderers: Renderers,
-    project: &Path,
+    project: &Project,
 ) -> anyhow::Result<()> {
     let placeholder = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>huibian</title></head>\
@@ -77,7 +77,7 @@ pub fn serve(
             listen.ip
         );
     }
-    let mut watcher = Watcher::new(folder, &project.join("templates"))?;
+    let mut watcher = Watcher::new(folder, &project.templates_dir())?;
     let mut last_good: Option<Files> = None;
     let mut first = true;
     let mut dropped = 0;
@@ -132,23 +132,22 @@ fn rebuild(
     folder: &Path,
     out_root: &Path,
     renderers: &mut Renderers,
-    project: &Path,
+    project: &Project,
 ) -> Outcome {
     let started = Instant::now();
     let attempt = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<Outcome> {
         // Templates are read again on every rebuild: editing them is part of the work.
-        renderers.typst = Templates::locate(project)?;
-        renderers.html = HtmlTemplates::locate(project)?;
+        renderers.reload_templates(project)?;
         // The HTML goes to disk first, with the last page numbers; the server
         // publishes the whole build (HTML, PDF, toc.json) together when it is done.
-        let report = pipeline::rebuild(folder, out_root, renderers, &|_, _| {})?;
+        let report = pipeline::rebuild(folder, out_root, renderers)?;
         let findings = report.diagnostics.iter().cloned().collect::<Vec<_>>();
         diag::emit_human(&report.sources, &findings);
         Ok(match &report.built {
             Some(built) => {
                 eprintln!(
                     "built {} pages in {:.0} ms (layout {:.0} ms, pdf {:.0} ms, html {:.0} ms)",
-                    built.toc.pages,
+                    built.pages(),
                     started.elapsed().as_secs_f64() * 1000.0,
                     built.compile.as_secs_f64() * 1000.0,
                     built.export.as_secs_f64() * 1000.0,
@@ -188,7 +187,9 @@ fn rebuild(
 fn files_of(built: &Built) -> HashMap<String, Bytes> {
     let mut files = HashMap::new();
     files.insert(format!("{}.pdf", built.id), Bytes::new(built.pdf.clone()));
-    files.insert("toc.json".to_string(), Bytes::new(built.toc.to_json().into_bytes()));
+    if let Some(toc) = &built.toc {
+        files.insert("toc.json".to_string(), Bytes::new(toc.to_json().into_bytes()));
+    }
     // serve always builds everything, so there is a site.
     for (path, bytes) in built.site.iter().flat_map(|site| &site.files) {
         files.insert(format!("html/{path}"), Bytes::new(bytes.clone()));

@@ -1,22 +1,18 @@
 //! Source files as huibian read them: the text of every manifest and Markdown file,
 //! kept in one store so that any stage can point back at `file:line:column`.
 //!
-//! Reading is where encoding problems are caught. Editors paste text from Word and
-//! from web pages, so a byte-order mark or CRLF line endings are normalised here (with
-//! a warning, since `fmt` will rewrite them) instead of failing the build; invalid
-//! UTF-8 cannot be repaired and is an error pointing at the first bad byte.
+//! A leaf: it knows files, offsets and lines, and nothing of findings. Bytes become
+//! text in [`crate::encoding`], which reports what it had to repair.
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use codespan_reporting::files::{Error as FilesError, Files};
 
-use crate::diag::{Diagnostic, Diagnostics};
-
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SourceId(u32);
+pub struct SourceId(usize);
 
 /// A byte range in one source file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -90,118 +86,14 @@ impl Sources {
 
     /// Adds text that is already clean UTF-8 (e.g. a built-in template).
     pub fn add(&mut self, path: PathBuf, text: String) -> SourceId {
-        let id = SourceId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        let id = SourceId(self.files.len());
         self.files.push(SourceFile::new(path, text));
         id
     }
 
-    /// Adds raw bytes read from `path`, normalising a BOM and CRLF (with warnings) and
-    /// reporting invalid UTF-8 as an error. Returns `None` when the text is unusable;
-    /// the file is stored anyway (lossily decoded) so the error can show its line.
-    pub fn add_bytes(
-        &mut self,
-        path: &Path,
-        bytes: Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Option<SourceId> {
-        let mut bytes = bytes;
-        let had_bom = bytes.starts_with(b"\xEF\xBB\xBF");
-        if had_bom {
-            bytes.drain(..3);
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                let had_cr = text.contains('\r');
-                let text = if had_cr { normalise_newlines(&text) } else { text };
-                let nul = text.find('\0');
-                let id = self.add(path.to_path_buf(), text);
-                if let Some(offset) = nul {
-                    // No text file holds one: the file is damaged or not text at all,
-                    // and Typst and browsers would each drop or show it differently.
-                    diags.push(
-                        Diagnostic::error("encoding", "file contains a NUL byte (U+0000)")
-                            .with_span(Span::new(id, offset..offset + 1))
-                            .with_hint("the file is damaged or not text: delete the character, or save the file again as UTF-8 text"),
-                    );
-                    return None;
-                }
-                if let Some(offset) = self.get(id).text.find(is_bidi_control) {
-                    // Invisible, yet it reorders the printed text ("Trojan source").
-                    diags.push(
-                        Diagnostic::warning(
-                            "bidi",
-                            "invisible bidirectional control character: the text around it may print reordered",
-                        )
-                        .with_span(Span::new(id, offset..offset))
-                        .with_hint("Chinese and Latin text never needs one: delete it"),
-                    );
-                }
-                if let Some((offset, c)) =
-                    self.get(id).text.char_indices().find(|&(_, c)| is_stray_control(c))
-                {
-                    // Pasted text brings them: a form feed between the pages of a
-                    // PDF's text, a vertical tab for each line break Word copies.
-                    diags.push(
-                        Diagnostic::warning(
-                            "control-character",
-                            format!(
-                                "invisible control character U+{:04X}{}: the PDF and the HTML site may each show it differently",
-                                u32::from(c),
-                                control_name(c)
-                            ),
-                        )
-                        .with_span(Span::new(id, offset..offset + c.len_utf8()))
-                        .with_hint("delete it (a line break pasted from Word or a PDF: press Enter instead)"),
-                    );
-                }
-                if had_bom {
-                    diags.push(
-                        Diagnostic::warning("bom", "file starts with a byte-order mark")
-                            .with_span(Span::new(id, 0..0))
-                            .with_hint("it is ignored; `huibian fmt` removes it"),
-                    );
-                }
-                if had_cr {
-                    diags.push(
-                        Diagnostic::warning(
-                            "line-endings",
-                            "file has Windows (CRLF) or old Mac (CR) line endings",
-                        )
-                        .with_span(Span::new(id, 0..0))
-                        .with_hint("they are read as plain line breaks; `huibian fmt` rewrites them as LF"),
-                    );
-                }
-                Some(id)
-            }
-            Err(err) => {
-                let bad = err.utf8_error().valid_up_to();
-                let bytes = err.into_bytes();
-                let valid = String::from_utf8_lossy(&bytes[..bad]).into_owned();
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let id = self.add(path.to_path_buf(), normalise_newlines(&text));
-                // The lossy text has the same prefix as the valid bytes, so `bad`
-                // (less any CRs dropped before it) is the offset of the first bad byte.
-                let offset = normalise_newlines(&valid).len();
-                diags.push(
-                    Diagnostic::error("encoding", "file is not valid UTF-8")
-                        // The bad bytes read as one U+FFFD: the span covers all of
-                        // it, so that it never splits a character of the text shown.
-                        .with_span(Span::new(
-                            id,
-                            offset..offset + char::REPLACEMENT_CHARACTER.len_utf8(),
-                        ))
-                        .with_hint(
-                            "save the file as UTF-8 (in Word: 另存为 → 纯文本 → UTF-8)",
-                        ),
-                );
-                None
-            }
-        }
-    }
-
     /// The file behind an id.
     pub fn get(&self, id: SourceId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        &self.files[id.0]
     }
 
     /// `path:line:column` of a span's start, the form editors and terminals link.
@@ -212,25 +104,9 @@ impl Sources {
     }
 }
 
-/// C0 and C1 controls other than the tab and the line break (NUL is an error, CR is
-/// read as a line break before this is asked).
-fn is_stray_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\0')
-}
-
-fn control_name(c: char) -> &'static str {
-    match c {
-        '\u{0B}' => " (vertical tab)",
-        '\u{0C}' => " (form feed)",
-        '\u{1B}' => " (escape)",
-        '\u{7F}' => " (delete)",
-        _ => "",
-    }
-}
-
 /// The explicit embeddings, overrides and isolates of Unicode's bidi algorithm, and
 /// the marks: invisible, and able to reorder what is printed.
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
@@ -254,10 +130,6 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(replaced)
 }
 
-fn normalise_newlines(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n")
-}
-
 /// What diagnostics print of a file: its text and name as they are, except for
 /// characters that would drive the terminal (escape sequences, the bidi overrides of
 /// "Trojan source"). Each is replaced by a character of the same UTF-8 length, so
@@ -268,12 +140,12 @@ impl<'a> Files<'a> for Sources {
     type Source = Cow<'a, str>;
 
     fn name(&'a self, id: SourceId) -> Result<String, FilesError> {
-        let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
+        let file = self.files.get(id.0).ok_or(FilesError::FileMissing)?;
         Ok(printable(&file.path.display().to_string()).into_owned())
     }
 
     fn source(&'a self, id: SourceId) -> Result<Cow<'a, str>, FilesError> {
-        let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
+        let file = self.files.get(id.0).ok_or(FilesError::FileMissing)?;
         Ok(printable(&file.text))
     }
 
@@ -282,7 +154,7 @@ impl<'a> Files<'a> for Sources {
         id: SourceId,
         byte_index: usize,
     ) -> Result<usize, FilesError> {
-        let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
+        let file = self.files.get(id.0).ok_or(FilesError::FileMissing)?;
         Ok(file.line_starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
     }
 
@@ -291,7 +163,7 @@ impl<'a> Files<'a> for Sources {
         id: SourceId,
         line_index: usize,
     ) -> Result<Range<usize>, FilesError> {
-        let file = self.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
+        let file = self.files.get(id.0).ok_or(FilesError::FileMissing)?;
         let start =
             *file.line_starts.get(line_index).ok_or(FilesError::LineTooLarge {
                 given: line_index,
@@ -315,34 +187,5 @@ mod tests {
         let offset = file.text.find("文字").unwrap();
         assert_eq!(file.line_col(offset), (2, 4));
         assert_eq!(file.offset_of(2, 4), offset);
-    }
-
-    #[test]
-    fn bom_and_crlf_are_normalised_with_warnings() {
-        let mut sources = Sources::new();
-        let mut diags = Diagnostics::default();
-        let id = sources
-            .add_bytes(Path::new("a.md"), b"\xEF\xBB\xBFa\r\nb\rc".to_vec(), &mut diags)
-            .unwrap();
-        assert_eq!(sources.get(id).text, "a\nb\nc");
-        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["bom", "line-endings"]);
-        assert!(!diags.has_errors());
-    }
-
-    #[test]
-    fn invalid_utf8_points_at_the_first_bad_byte() {
-        let mut sources = Sources::new();
-        let mut diags = Diagnostics::default();
-        let bytes = "标题\n正文".bytes().chain([0xff, b'x']).collect();
-        assert!(sources.add_bytes(Path::new("a.md"), bytes, &mut diags).is_none());
-        let d = diags.iter().next().unwrap();
-        assert_eq!(d.code, "encoding");
-        assert_eq!(sources.locate(d.span.as_ref().unwrap()), "a.md:2:3");
-        // Found by fuzzing (`markdown` target): the span covered one byte of the
-        // three of U+FFFD, splitting a character of the text the caret is drawn under.
-        let range = d.span.as_ref().unwrap().range.clone();
-        let text = &sources.get(d.span.as_ref().unwrap().source).text;
-        assert_eq!(text.get(range), Some("\u{FFFD}"));
     }
 }

@@ -117,10 +117,26 @@ pub fn build(book: &Book, map: &PageMap) -> Result<Toc, Vec<String>> {
 
 impl Toc {
     /// The TOC as `toc.json` (pretty, with a final newline).
+    #[expect(
+        clippy::expect_used,
+        reason = "a Toc is strings and numbers with string keys: serde_json cannot fail on it"
+    )]
     pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut json =
+            serde_json::to_string_pretty(self).expect("a Toc always serialises to JSON");
         json.push('\n');
         json
+    }
+
+    /// Reads the `toc.json` a build wrote. `build --only html`, `check --pdf` and `toc`
+    /// all read it through here, so that a missing or foreign file reads the same
+    /// way everywhere.
+    pub fn read(path: &std::path::Path) -> anyhow::Result<Toc> {
+        use anyhow::Context;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a huibian toc.json", path.display()))
     }
 
     /// The TOC as a terminal would print a book's 目录: titles, dot leaders, page

@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
     let mut sources = huibian::source::Sources::new();
     let mut diags = huibian::diag::Diagnostics::default();
     let path = std::path::Path::new("policy.md");
-    let Some(id) = sources.add_bytes(path, rest.to_vec(), &mut diags) else { return };
+    let Some(id) = huibian::encoding::read(&mut sources, path, rest.to_vec(), &mut diags) else { return };
     let text = sources.get(id).text.as_str();
     let role = if flags & 1 == 1 { Role::Text } else { Role::Policy };
     let options = Options { renumber: flags & 2 == 2 };

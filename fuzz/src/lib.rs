@@ -42,12 +42,11 @@ pub fn load(intro: Option<&[u8]>, policy: &[u8], check: bool) -> Loaded {
     let mut diags = Diagnostics::default();
     let manifest = sources.add(PathBuf::from("edition.toml"), MANIFEST.to_string());
     let intro = intro.and_then(|bytes| {
-        let id = sources.add_bytes(Path::new("引言.md"), bytes.to_vec(), &mut diags)?;
+        let id = huibian::encoding::read(&mut sources, Path::new("引言.md"), bytes.to_vec(), &mut diags)?;
         parse_text(&sources, id, "引言.md".to_string(), &mut diags)
     });
     let path = "优化营商环境/policy.md";
-    let policy = sources
-        .add_bytes(Path::new(path), policy.to_vec(), &mut diags)
+    let policy = huibian::encoding::read(&mut sources, Path::new(path), policy.to_vec(), &mut diags)
         .and_then(|id| parse_policy(&sources, id, path.to_string(), &mut diags));
     let (Some(policy), false) = (policy, diags.has_errors()) else {
         return Loaded { sources, diags, book: None };

@@ -105,7 +105,7 @@ fn unlisted_files(edition: &Edition, sources: &Sources, diags: &mut Diagnostics)
         .filter_map(|id| sources.get(id).path.canonicalize().ok())
         .collect();
     let mut found = Vec::new();
-    markdown_files(&edition.root, &mut found);
+    markdown_files(&edition.root, &mut found, diags);
     found.sort();
     for path in found {
         if path.canonicalize().is_ok_and(|p| !listed.contains(&p)) {
@@ -121,20 +121,30 @@ fn unlisted_files(edition: &Edition, sources: &Sources, diags: &mut Diagnostics)
     }
 }
 
-fn markdown_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden {
-            continue;
-        }
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => markdown_files(&path, found),
-            Ok(kind) if kind.is_file() && path.extension().is_some_and(|e| e == "md") => {
-                found.push(path)
+/// The Markdown files under `dir`, outside hidden folders (`.git`, an editor's
+/// backups). A folder that cannot be read is a warning: its files may be forgotten.
+fn markdown_files(dir: &Path, found: &mut Vec<PathBuf>, diags: &mut Diagnostics) {
+    let hidden = |entry: &walkdir::DirEntry| {
+        entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
+    };
+    for entry in walkdir::WalkDir::new(dir).into_iter().filter_entry(|e| !hidden(e)) {
+        match entry {
+            Ok(entry)
+                if entry.file_type().is_file()
+                    && entry.path().extension().is_some_and(|e| e == "md") =>
+            {
+                found.push(entry.into_path());
             }
-            _ => {}
+            Ok(_) => {}
+            Err(err) => diags.push(
+                Diagnostic::warning(
+                    "unreadable-folder",
+                    format!("cannot look for unlisted files: {err}"),
+                )
+                .with_hint(
+                    "make the folder readable, or move it out of the edition folder",
+                ),
+            ),
         }
     }
 }

@@ -14,6 +14,7 @@
 
 mod edition;
 mod numbering;
+pub mod pdf;
 mod text;
 
 use crate::book::Book;
@@ -33,4 +34,24 @@ pub fn check(edition: &Edition, book: &Book, sources: &Sources, diags: &mut Diag
         text::check_doc(&text_file.doc, sources, diags);
     }
     edition::check_edition(edition, book, sources, diags);
+}
+
+/// `huibian check` of one edition: what loading and assembling found, every check
+/// above, and with `built_in` (the outputs folder) the built PDF verified against
+/// its toc.json once the sources have no errors.
+pub fn check_folder(
+    folder: &std::path::Path,
+    built_in: Option<&std::path::Path>,
+) -> anyhow::Result<crate::load::Loaded> {
+    let mut loaded = crate::load::load(folder)?;
+    if let (Some(edition), Some(book)) = (&loaded.edition, &loaded.assembled) {
+        check(edition, book, &loaded.sources, &mut loaded.diagnostics);
+        if let Some(out_root) = built_in
+            && !loaded.diagnostics.has_errors()
+        {
+            let dir = crate::pipeline::output_dir(out_root, &book.id);
+            pdf::check_outputs(&dir, &book.id, &mut loaded.diagnostics)?;
+        }
+    }
+    Ok(loaded)
 }

@@ -1,17 +1,17 @@
 //! `huibian diff`: load both sides, compare, render, exit like diff(1).
 
-use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::io::IsTerminal;
 
-use super::{DiffArgs, DiffFormat, Outcome};
+use super::{DiffArgs, DiffFormat, Outcome, print};
 use crate::diff::{self, DiffOptions};
 use crate::output::write_atomic;
+use crate::project::Project;
 
 /// Compares `args.old` with `args.new`.
 pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
-    let sources_dir = Path::new("sources");
-    let (old, _) = diff::load_side(&args.old, sources_dir)?;
-    let (new, _) = diff::load_side(&args.new, sources_dir)?;
+    let project = Project::current();
+    let (old, _) = diff::load_side(&args.old, &project)?;
+    let (new, _) = diff::load_side(&args.new, &project)?;
     let report = diff::editions(&old, &new, &DiffOptions { exact: args.exact });
     let colour = args.output.is_none()
         && std::io::stdout().is_terminal()
@@ -27,9 +27,7 @@ pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
             write_atomic(path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
-        None => {
-            std::io::stdout().write_all(text.as_bytes())?;
-        }
+        None => print::stdout(&text)?,
     }
     Ok(if report.has_changes() { Outcome::Differences } else { Outcome::Success })
 }

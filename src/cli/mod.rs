@@ -7,12 +7,15 @@ mod diff;
 mod fmt;
 mod import;
 mod new;
+mod print;
 mod serve;
 mod toc;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+
+pub use self::print::is_reader_gone;
 
 /// Build the quarterly policy compilation (政策汇编) from Markdown sources.
 ///

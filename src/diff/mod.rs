@@ -54,10 +54,11 @@ pub use self::align::MatchKind;
 use self::align::{Alignment, Place, longest_increasing};
 pub use self::report::{to_html, to_html_with, to_json, to_stat, to_text};
 pub use self::text::{Segment, SegmentOp, TextEdit};
-use crate::book::{self, Book, Category, Policy, Text};
-use crate::diag::{self, Diagnostics};
-use crate::edition::Edition;
+use crate::book::{Book, Category, Policy, Text};
+use crate::diag;
+use crate::load;
 use crate::normalize::normalize_text;
+use crate::project::Project;
 use crate::source::Sources;
 
 /// The identifier of the JSON schema [`to_json`] writes.
@@ -584,36 +585,35 @@ fn pair_changes(
     }
 }
 
-/// Loads one side of a diff: an edition id under `sources_dir`, an edition folder, or
-/// a `.txt` file of an old edition's extracted text (imported into a temporary folder,
-/// then loaded). Errors in the sources are an `Err` with the rendered diagnostics;
-/// warnings are ignored.
-pub fn load_side(arg: &str, sources_dir: &Path) -> anyhow::Result<(Book, Sources)> {
+/// Loads one side of a diff: an edition id or folder as `project` resolves it, or a
+/// `.txt` file of an old edition's extracted text (imported into a temporary folder,
+/// then loaded). An edition whose sources have errors is refused, as `build` refuses
+/// it: an `Err` with the rendered diagnostics. Warnings are not shown.
+pub fn load_side(arg: &str, project: &Project) -> anyhow::Result<(Book, Sources)> {
     let as_path = Path::new(arg);
     if as_path.is_file()
         && as_path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"))
     {
         return load_text(as_path);
     }
-    let folder = crate::edition::resolve(arg, sources_dir)?;
-    load_folder(&folder)
+    load_folder(&project.resolve(arg)?)
 }
 
-/// Loads and assembles the edition in `folder`.
+/// Loads and assembles the edition in `folder`, refusing one with errors.
 pub fn load_folder(folder: &Path) -> anyhow::Result<(Book, Sources)> {
-    let mut sources = Sources::new();
-    let mut diags = Diagnostics::default();
-    let edition = Edition::load(folder, &mut sources, &mut diags)?;
-    let Some(edition) = edition else {
-        let findings = diags.take();
-        bail!(
-            "{} has errors; fix them (see `huibian check`) before diffing:\n{}",
-            folder.display(),
-            diag::render_plain(&sources, &findings)
-        );
-    };
-    let book = book::assemble(&edition, &sources, &mut diags);
-    Ok((book, sources))
+    let mut loaded = load::load(folder)?;
+    match loaded.take_book() {
+        Some(book) => Ok((book, loaded.sources)),
+        None => {
+            let findings: Vec<_> =
+                loaded.diagnostics.take().into_iter().filter(|d| d.is_error()).collect();
+            bail!(
+                "{} has errors; fix them (see `huibian check`) before diffing:\n{}",
+                folder.display(),
+                diag::render_plain(&loaded.sources, &findings)
+            )
+        }
+    }
 }
 
 fn load_text(path: &Path) -> anyhow::Result<(Book, Sources)> {

@@ -495,13 +495,13 @@ fn intro_change_is_reported() {
 #[test]
 fn a_side_may_be_an_imported_text() {
     let seed = root().join("tests/fixtures/seed-2021-Q4.txt");
-    let (book, _) = load_side(seed.to_str().unwrap(), &root().join("sources")).unwrap();
+    let (book, _) = load_side(seed.to_str().unwrap(), &Project::at(root())).unwrap();
     assert!(book.policies().count() > 10);
     let diff = editions(&book, &book, &DiffOptions::default());
     assert!(diff.identical);
     let full = root().join("sources/2021-Q4");
     if full.join("edition.toml").is_file() {
-        let (q4, _) = load_side(full.to_str().unwrap(), &root()).unwrap();
+        let (q4, _) = load_side(full.to_str().unwrap(), &Project::at(root())).unwrap();
         let diff = editions(&book, &q4, &DiffOptions::default());
         // Every policy is found again, whatever the import changed in the text.
         assert_eq!(

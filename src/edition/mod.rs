@@ -116,6 +116,13 @@ pub struct PolicyMeta {
     pub id: Option<String>,
 }
 
+/// Whether `id` can name an edition: it becomes a folder name and part of every
+/// output's file name, so only ASCII letters, digits, `-` and `_`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Finds an edition folder: an existing directory path as given, otherwise an id
 /// looked up under `sources/`.
 pub fn resolve(arg: &str, sources_dir: &Path) -> anyhow::Result<PathBuf> {
@@ -172,43 +179,11 @@ impl Edition {
         let canonical_root = root
             .canonicalize()
             .with_context(|| format!("opening edition folder {}", root.display()))?;
-        let manifest_path = root.join(MANIFEST);
-        // Like every file it names, the manifest itself must not be a link out.
-        let manifest_real = manifest_path
-            .canonicalize()
-            .with_context(|| format!("reading {}", manifest_path.display()))?;
-        if !manifest_real.starts_with(&canonical_root) {
-            diags.push(
-                Diagnostic::error(
-                    "path-outside",
-                    format!(
-                        "{} is a link to a file outside the edition folder",
-                        manifest_path.display()
-                    ),
-                )
-                .with_hint(
-                    "copy the file into the edition folder instead of linking to it",
-                ),
-            );
-            return Ok(None);
-        }
-        let bytes = std::fs::read(&manifest_path)
-            .with_context(|| format!("reading {}", manifest_path.display()))?;
-        let Some(manifest_id) = sources.add_bytes(&manifest_path, bytes, diags) else {
+        let Some((manifest_id, manifest)) =
+            read_manifest(root, &canonical_root, sources, diags)?
+        else {
             return Ok(None);
         };
-        let manifest: Manifest = match toml::from_str(&sources.get(manifest_id).text) {
-            Ok(manifest) => manifest,
-            Err(err) => {
-                let span = err.span().unwrap_or(0..0);
-                diags.push(
-                    Diagnostic::error("manifest", err.message().to_string())
-                        .with_span(Span::new(manifest_id, span)),
-                );
-                return Ok(None);
-            }
-        };
-
         let mut loader = Loader {
             root,
             canonical_root,
@@ -252,6 +227,51 @@ impl Edition {
             intro,
             categories,
         }))
+    }
+}
+
+/// Reads and parses `edition.toml`; `None` (with the errors in `diags`) when it is
+/// a link out of the edition, not text, or not a manifest.
+fn read_manifest(
+    root: &Path,
+    canonical_root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<(SourceId, Manifest)>> {
+    let manifest_path = root.join(MANIFEST);
+    // Like every file it names, the manifest itself must not be a link out.
+    let manifest_real = manifest_path
+        .canonicalize()
+        .with_context(|| format!("reading {}", manifest_path.display()))?;
+    if !manifest_real.starts_with(canonical_root) {
+        diags.push(
+            Diagnostic::error(
+                "path-outside",
+                format!(
+                    "{} is a link to a file outside the edition folder",
+                    manifest_path.display()
+                ),
+            )
+            .with_hint("copy the file into the edition folder instead of linking to it"),
+        );
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&manifest_path)
+        .with_context(|| format!("reading {}", manifest_path.display()))?;
+    let Some(manifest_id) = crate::encoding::read(sources, &manifest_path, bytes, diags)
+    else {
+        return Ok(None);
+    };
+    match toml::from_str(&sources.get(manifest_id).text) {
+        Ok(manifest) => Ok(Some((manifest_id, manifest))),
+        Err(err) => {
+            let span = err.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error("manifest", err.message().to_string())
+                    .with_span(Span::new(manifest_id, span)),
+            );
+            Ok(None)
+        }
     }
 }
 
@@ -429,7 +449,7 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let id = self.sources.add_bytes(&full, bytes, self.diags)?;
+        let id = crate::encoding::read(self.sources, &full, bytes, self.diags)?;
         Some((id, rel.replace('\\', "/")))
     }
 

@@ -14,6 +14,7 @@
 //! quotes, code. With `renumber`, sequences are repaired to 1, 2, 3… under each parent.
 //! Formatting is a pure function of the text, so it is idempotent by test.
 
+pub mod files;
 mod yaml;
 
 use std::ops::Range;

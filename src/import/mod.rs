@@ -7,9 +7,10 @@
 //! into paragraphs from the line lengths the spaces still betray ([`paragraphs`]), and
 //! its 文号, issuer and date are lifted into front matter ([`policy`]).
 //!
-//! Everything here is pure: text in, file contents out, so the CLI decides where they
-//! go and tests need no disk. Repairs are counted and doubtful spots become
-//! [`ImportWarning`]s with a byte offset into the input, never a panic.
+//! [`import_text`] is pure: text in, file contents out, so tests need no disk. Repairs
+//! are counted and doubtful spots become [`ImportWarning`]s with a byte offset into the
+//! input, never a panic. [`import_edition`] is the command around it: it reads the
+//! input, writes `sources/<ID>/` and turns the warnings into located diagnostics.
 
 mod paragraphs;
 pub mod pdf;
@@ -21,8 +22,15 @@ mod tokens;
 mod tests;
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 
 use self::tokens::Tok;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::output::write_dir_atomic;
+use crate::project::Project;
+use crate::source::{Sources, Span};
 
 /// The edition folder produced by an import, ready to be written out.
 #[derive(Debug, Clone)]
@@ -140,11 +148,98 @@ fn blank_controls<'a>(
     std::borrow::Cow::Owned(out)
 }
 
+/// What `huibian import` did.
+#[derive(Debug)]
+pub struct ImportRun {
+    /// The input's text, for showing where the findings are.
+    pub sources: Sources,
+    /// Why nothing was imported (errors), or the places to proofread (warnings).
+    pub diagnostics: Diagnostics,
+    /// `sources/<ID>/`.
+    pub target: PathBuf,
+    /// What was imported, when it was written.
+    pub report: Option<ImportReport>,
+}
+
+/// Imports the old edition in `input` (its extracted text, or its PDF) as
+/// `sources/<id>/`, replacing an existing folder only with `force`. `Err` is a bad id,
+/// an existing edition or an unreadable input; an input that does not read as an
+/// edition has its reasons, located, in the diagnostics, and nothing is written.
+pub fn import_edition(
+    project: &Project,
+    input: &Path,
+    id: &str,
+    force: bool,
+) -> anyhow::Result<ImportRun> {
+    let target = project.new_edition_dir(id)?;
+    if target.exists() && !force {
+        anyhow::bail!("{} already exists; pass --force to replace it", target.display());
+    }
+    let text = read_input(input)?;
+    let mut sources = Sources::new();
+    let mut diagnostics = Diagnostics::default();
+    let source = sources.add(input.to_path_buf(), text);
+    let text = &sources.get(source).text;
+    let at = |offset: usize| {
+        let offset = floor_char_boundary(text, offset);
+        Span::new(source, offset..offset)
+    };
+    let report = match import_text(text, id) {
+        Ok(imported) => {
+            write_dir_atomic(&target, &imported.files)?;
+            for warning in &imported.report.warnings {
+                diagnostics.push(
+                    Diagnostic::warning("import", warning.message.clone())
+                        .with_span(at(warning.line_or_offset)),
+                );
+            }
+            Some(imported.report)
+        }
+        Err(err) => {
+            let offset = match err {
+                ImportError::EmptyToc(offset) => offset,
+                _ => 0,
+            };
+            diagnostics.push(
+                Diagnostic::error("import", format!("cannot import: {err}"))
+                    .with_span(at(offset)),
+            );
+            None
+        }
+    };
+    Ok(ImportRun { sources, diagnostics, target, report })
+}
+
+/// The text of a `.txt` file, or the text of a PDF's pages joined the way the
+/// importer expects (one space where a line ended).
+fn read_input(path: &Path) -> anyhow::Result<String> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        return pdf::text_of_pdf(path);
+    }
+    let bytes =
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (first bad byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The start of the character at or before `offset`: offsets in the import's
+/// warnings are of its tokens and always fall on a boundary, but a span must.
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
 /// Turns the text extracted from an edition's PDF into the files of an edition folder.
 pub fn import_text(text: &str, edition_id: &str) -> Result<Imported, ImportError> {
-    if edition_id.is_empty()
-        || !edition_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !crate::edition::is_valid_id(edition_id) {
         return Err(ImportError::BadEditionId(edition_id.to_string()));
     }
     let mut report = ImportReport::default();

@@ -308,55 +308,8 @@ fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line>
             next_i += 1;
         }
         let page_end = tokens[i].page_end;
-        let (brk, cjk_end) = match tokens.get(next_i) {
-            None => (true, false),
-            Some(nx) => {
-                let a = t.chars().next_back().unwrap_or(' ');
-                let b = nx.text.chars().next().unwrap_or(' ');
-                let in_run = spaced[i] && spaced[next_i];
-                let heading_like = cur.first().is_some_and(|f| marker(f).is_some())
-                    && !cur.iter().any(|c| c.contains(['。', ';', '；']));
-                let attachment = cur.first().is_some_and(|f| f.starts_with("附件"));
-                let next_marker = marker(&nx.text).is_some();
-                let article =
-                    marker(t).is_some_and(|(k, l)| k == Kind::Article && l == t.len());
-                // `…决定书(略) (注:附件请登录…查询)`: a note stands on its own line.
-                let note_next = is_note(&nx.text);
-                if in_run {
-                    (false, false)
-                } else if article && cur.len() == 1 {
-                    // `第二十九条　经营者…`: the full-width space after the number.
-                    w += 1;
-                    (false, false)
-                } else if is_cjk(a) && cjkish(b) {
-                    (true, true)
-                } else {
-                    // A full line ends here; so does a line before a numbered item
-                    // after a sentence, a heading or an attachment label; and so does a
-                    // sentence when the words up to the next certain line end would not
-                    // fit on this line.
-                    let full = w >= layout.enough();
-                    let before_item = next_marker
-                        && (ends_terminal(t)
-                            || heading_like
-                            || attachment
-                            || ends_paren(t));
-                    // `附件1:…申报指南 附件2:…登记表`: each attachment on its line.
-                    let next_attachment = attachment && nx.text.starts_with("附件");
-                    let overflow = ends_terminal(t)
-                        && w + rest_of_line(tokens, next_i, layout.full * 2)
-                            > layout.full + 6;
-                    (
-                        full || before_item
-                            || overflow
-                            || note_next
-                            || page_end
-                            || next_attachment,
-                        false,
-                    )
-                }
-            }
-        };
+        let (brk, cjk_end) =
+            line_ends_after(tokens, i, next_i, &spaced, &cur, &mut w, layout);
         if brk {
             out.push(Line {
                 words: std::mem::take(&mut cur),
@@ -370,6 +323,58 @@ fn lines(tokens: &[Tok], layout: Layout, report: &mut ImportReport) -> Vec<Line>
         i += 1;
     }
     out
+}
+
+/// Whether the printed line ends after word `i`, and whether it ends in CJK text
+/// (where the line break was no space). `w` is the line's width so far: the
+/// full-width space after an article's number widens it.
+fn line_ends_after(
+    tokens: &[Tok],
+    i: usize,
+    next_i: usize,
+    spaced: &[bool],
+    cur: &[String],
+    w: &mut usize,
+    layout: Layout,
+) -> (bool, bool) {
+    let t = &tokens[i].text;
+    let page_end = tokens[i].page_end;
+    let Some(nx) = tokens.get(next_i) else { return (true, false) };
+    let a = t.chars().next_back().unwrap_or(' ');
+    let b = nx.text.chars().next().unwrap_or(' ');
+    let in_run = spaced[i] && spaced[next_i];
+    let heading_like = cur.first().is_some_and(|f| marker(f).is_some())
+        && !cur.iter().any(|c| c.contains(['。', ';', '；']));
+    let attachment = cur.first().is_some_and(|f| f.starts_with("附件"));
+    let next_marker = marker(&nx.text).is_some();
+    let article = marker(t).is_some_and(|(k, l)| k == Kind::Article && l == t.len());
+    // `…决定书(略) (注:附件请登录…查询)`: a note stands on its own line.
+    let note_next = is_note(&nx.text);
+    if in_run {
+        (false, false)
+    } else if article && cur.len() == 1 {
+        // `第二十九条　经营者…`: the full-width space after the number.
+        *w += 1;
+        (false, false)
+    } else if is_cjk(a) && cjkish(b) {
+        (true, true)
+    } else {
+        // A full line ends here; so does a line before a numbered item
+        // after a sentence, a heading or an attachment label; and so does a
+        // sentence when the words up to the next certain line end would not
+        // fit on this line.
+        let full = *w >= layout.enough();
+        let before_item = next_marker
+            && (ends_terminal(t) || heading_like || attachment || ends_paren(t));
+        // `附件1:…申报指南 附件2:…登记表`: each attachment on its line.
+        let next_attachment = attachment && nx.text.starts_with("附件");
+        let overflow = ends_terminal(t)
+            && *w + rest_of_line(tokens, next_i, layout.full * 2) > layout.full + 6;
+        (
+            full || before_item || overflow || note_next || page_end || next_attachment,
+            false,
+        )
+    }
 }
 
 /// Whether text ends with a closing parenthesis: `…。（责任单位：市财政局）` ends an
@@ -474,30 +479,43 @@ pub(crate) fn build_blocks(tokens: &[Tok], report: &mut ImportReport) -> Vec<Blo
             continue;
         }
         para.push(line);
-        let end = match next {
-            None => true,
-            Some(nx) if opens_aside(nx) => false,
-            Some(nx) => {
-                nx.heading.is_some()
-                    || (ends_paren(&text) && nx.starts_marker().is_some())
-                    || (ends_terminal(&text)
-                        && (line.width < layout.short()
-                            || nx.starts_marker().is_some()
-                            || nx.indented(layout)))
-                    || (nx.words.first().is_some_and(|w| w.starts_with("附件"))
-                        && (ends_terminal(&text)
-                            || line.width < layout.short()
-                            || text.starts_with("附件")))
-                    || (in_attachments && nx.starts_marker().is_some())
-                    || nx.words.first().is_some_and(|w| is_note(w))
-            }
-        };
+        let end = paragraph_ends_after(line, &text, next, layout, in_attachments);
         if end {
             flush(&mut para, &mut blocks, report);
         }
     }
     flush(&mut para, &mut blocks, report);
     blocks
+}
+
+/// Whether the paragraph ends with `line` (whose text is `text`): before a heading,
+/// after a sentence on a short line or before a numbered item, an attachment label or
+/// a note; an aside in brackets goes on.
+fn paragraph_ends_after(
+    line: &Line,
+    text: &str,
+    next: Option<&Line>,
+    layout: Layout,
+    in_attachments: bool,
+) -> bool {
+    match next {
+        None => true,
+        Some(nx) if opens_aside(nx) => false,
+        Some(nx) => {
+            nx.heading.is_some()
+                || (ends_paren(text) && nx.starts_marker().is_some())
+                || (ends_terminal(text)
+                    && (line.width < layout.short()
+                        || nx.starts_marker().is_some()
+                        || nx.indented(layout)))
+                || (nx.words.first().is_some_and(|w| w.starts_with("附件"))
+                    && (ends_terminal(text)
+                        || line.width < layout.short()
+                        || text.starts_with("附件")))
+                || (in_attachments && nx.starts_marker().is_some())
+                || nx.words.first().is_some_and(|w| is_note(w))
+        }
+    }
 }
 
 /// Whether a short numbered line is the start of a sentence cut by a page end rather

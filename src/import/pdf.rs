@@ -5,14 +5,14 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use crate::pdf_check::PdfReader;
+use crate::pdf_reader::PdfReader;
 
 /// Extracts the text of every page, or says why the PDF has none to give.
 pub fn text_of_pdf(path: &Path) -> anyhow::Result<String> {
     let pdf = PdfReader::open(path)?;
     let mut text = String::new();
-    for page in 1..=pdf.page_count() {
-        let page_text = pdf.text(u32::try_from(page).unwrap_or(u32::MAX));
+    for page in pdf.page_numbers() {
+        let page_text = pdf.text(page);
         for line in page_text.lines() {
             // Typst and Word write a 目录's leader dots one glyph at a time; the
             // extractor gives them a line each. Join them back into `....` so the

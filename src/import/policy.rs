@@ -176,33 +176,7 @@ fn yaml_str(s: &str) -> String {
     out
 }
 
-/// `京社保发〔2021〕15号`: issuer code, year in 〔〕, serial number, 号.
-pub(crate) fn is_doc_number(s: &str) -> bool {
-    let Some((code, rest)) = s.split_once('〔') else { return false };
-    let Some((year, rest)) = rest.split_once('〕') else { return false };
-    let Some(serial) = rest.strip_suffix('号') else { return false };
-    !code.is_empty()
-        && code.chars().all(is_cjk)
-        && year.len() == 4
-        && year.bytes().all(|b| b.is_ascii_digit())
-        && !serial.is_empty()
-        && serial.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// `2021年8月26日` → `2021-08-26`, only if `s` is exactly a date.
-pub(crate) fn parse_date(s: &str) -> Option<String> {
-    let (y, rest) = s.split_once('年')?;
-    let (m, rest) = rest.split_once('月')?;
-    let d = rest.strip_suffix('日')?;
-    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    if !(all_digits(y) && all_digits(m) && all_digits(d)) || y.len() != 4 {
-        return None;
-    }
-    let (year, month, day): (u32, u32, u32) =
-        (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    ((1..=12).contains(&month) && (1..=31).contains(&day))
-        .then(|| format!("{year:04}-{month:02}-{day:02}"))
-}
+pub(crate) use crate::patterns::{is_doc_number, parse_chinese_date as parse_date};
 
 /// Whether a word reads as the name of an issuing body.
 fn is_issuer(s: &str) -> bool {

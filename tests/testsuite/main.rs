@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod interrupted;
 mod new;
+mod one_way;
 mod serve;
 mod serve_churn;
 mod toc;

@@ -60,7 +60,8 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The PDF reader of `huibian check --pdf` (lopdf, independent of Typst).
-pub use huibian::pdf_check::{PdfReader as Pdf, compact};
+pub use huibian::check::pdf::compact;
+pub use huibian::pdf_reader::PdfReader as Pdf;
 
 /// All text of a PDF, whitespace removed.
 pub fn compact_text(pdf: &Pdf) -> String {
