@@ -135,10 +135,10 @@ fn main() {
     let cold = cold.built.expect("2021-Q4 builds");
     println!(
         "huibian, cold build {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0} beside it)",
-        ms(cold.total),
-        ms(cold.compile),
-        ms(cold.export),
-        ms(cold.html)
+        ms(cold.times.total),
+        ms(cold.times.compile),
+        ms(cold.times.export),
+        ms(cold.times.html)
     );
     let mut to_html = Vec::new();
     let mut to_pdf = Vec::new();
@@ -150,13 +150,13 @@ fn main() {
             .built
             .expect("the edit builds");
         let pdf = saved.elapsed();
-        let html = built.html_on_disk.expect("the HTML was written before the PDF");
+        let html = built.times.html_on_disk.expect("the HTML was written before the PDF");
         println!(
             "huibian, edit {round}: HTML on disk after {:.0} ms, PDF after {:.0} ms (layout {:.0}, export {:.0})",
             ms(html),
             ms(pdf),
-            ms(built.compile),
-            ms(built.export)
+            ms(built.times.compile),
+            ms(built.times.export)
         );
         to_html.push(html);
         to_pdf.push(pdf);
@@ -167,7 +167,7 @@ fn main() {
     println!(
         "median after an edit: HTML {:.0} ms = {:.3}× the cold build; PDF {:.0} ms = {:.2}× typst's floor ({:.0} ms)",
         ms(html),
-        html.as_secs_f64() / cold.total.as_secs_f64(),
+        html.as_secs_f64() / cold.times.total.as_secs_f64(),
         ms(pdf),
         pdf.as_secs_f64() / floor.as_secs_f64(),
         ms(floor)
@@ -177,7 +177,7 @@ fn main() {
             "{{\"serve: cold build (in-process)\": {:.2}, \"serve: edit → HTML on disk\": {:.2}, \
              \"serve: edit → PDF on disk\": {:.2}, \"typst floor: edit → compile + export\": {:.2}, \
              \"typst: cold compile + export (in-process)\": {:.2}}}\n",
-            ms(cold.total),
+            ms(cold.times.total),
             ms(html),
             ms(pdf),
             ms(floor),

@@ -120,15 +120,22 @@ pub struct Built {
     pub book: Book,
     /// The PDF's bytes, as written; empty for an HTML-only build.
     pub pdf: Vec<u8>,
-    /// Time for the whole build.
-    pub total: Duration,
-    /// Time in Typst's layout.
-    pub compile: Duration,
-    /// Time in PDF export.
-    pub export: Duration,
     /// The HTML site, when it was made.
     pub site: Option<Site>,
-    /// Time rendering and writing the HTML site.
+    /// Where the time went.
+    pub times: Timings,
+}
+
+/// Where a build's time went.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// The whole build.
+    pub total: Duration,
+    /// Typst's layout.
+    pub compile: Duration,
+    /// PDF export.
+    pub export: Duration,
+    /// Rendering the HTML site, beside the export.
     pub html: Duration,
     /// How long after the build started the new site was first on disk, for a
     /// [`rebuild`] that wrote it before the PDF.
@@ -220,11 +227,9 @@ impl Paths {
 struct Made {
     toc: Option<Toc>,
     pdf: Vec<u8>,
-    compile: Duration,
-    export: Duration,
     site: Option<Site>,
-    html: Duration,
-    html_on_disk: Option<Duration>,
+    /// All but the total, which the caller knows.
+    times: Timings,
 }
 
 /// One build's state while it runs: what it reads, and where findings go.
@@ -265,12 +270,8 @@ fn build(
         toc: made.toc,
         book,
         pdf: made.pdf,
-        total: started.elapsed(),
-        compile: made.compile,
-        export: made.export,
         site: made.site,
-        html: made.html,
-        html_on_disk: made.html_on_disk,
+        times: Timings { total: started.elapsed(), ..made.times },
     };
     Ok(BuildReport { sources, diagnostics, built: Some(built) })
 }
@@ -292,11 +293,8 @@ impl Run<'_> {
         Ok(Made {
             toc: None,
             pdf: Vec::new(),
-            compile: Duration::ZERO,
-            export: Duration::ZERO,
             site: Some(site),
-            html: html_started.elapsed(),
-            html_on_disk: None,
+            times: Timings { html: html_started.elapsed(), ..Timings::default() },
         })
     }
 
@@ -342,11 +340,14 @@ impl Run<'_> {
         Ok(Some(Made {
             toc: Some(toc),
             pdf: exported.pdf,
-            compile: laid.compile_time,
-            export: exported.export_time,
             site,
-            html,
-            html_on_disk: html_on_disk.or(rewritten),
+            times: Timings {
+                total: Duration::ZERO,
+                compile: laid.compile_time,
+                export: exported.export_time,
+                html,
+                html_on_disk: html_on_disk.or(rewritten),
+            },
         }))
     }
 

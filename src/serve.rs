@@ -149,9 +149,9 @@ fn rebuild(
                     "built {} pages in {:.0} ms (layout {:.0} ms, pdf {:.0} ms, html {:.0} ms)",
                     built.pages(),
                     started.elapsed().as_secs_f64() * 1000.0,
-                    built.compile.as_secs_f64() * 1000.0,
-                    built.export.as_secs_f64() * 1000.0,
-                    built.html.as_secs_f64() * 1000.0,
+                    built.times.compile.as_secs_f64() * 1000.0,
+                    built.times.export.as_secs_f64() * 1000.0,
+                    built.times.html.as_secs_f64() * 1000.0,
                 );
                 Outcome::Built(Arc::new(files_of(built)))
             }

@@ -97,17 +97,20 @@ pub(crate) fn build_one(
             built.pages(),
             built.pdf.len() / 1024,
             built.toc_path.display(),
-            built.total.as_secs_f64(),
-            built.compile.as_secs_f64(),
-            built.export.as_secs_f64(),
+            built.times.total.as_secs_f64(),
+            built.times.compile.as_secs_f64(),
+            built.times.export.as_secs_f64(),
         );
     }
     if let Some(site) = &built.site {
         let when = if only == Only::Html {
-            format!("in {:.2} s", built.total.as_secs_f64())
+            format!("in {:.2} s", built.times.total.as_secs_f64())
         } else {
             // Rendered on a second thread while the PDF was exported.
-            format!("rendered in {:.2} s beside the PDF export", built.html.as_secs_f64())
+            format!(
+                "rendered in {:.2} s beside the PDF export",
+                built.times.html.as_secs_f64()
+            )
         };
         eprintln!(
             "wrote {} ({} files, {} KiB) {when}",
