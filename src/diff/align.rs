@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::text::{Unit, flat_text, units};
+use super::text::{Unit, flat_text, units_with};
 use crate::book::Book;
 use crate::normalize::normalize_text;
 
@@ -89,7 +89,6 @@ fn key(text: &str) -> String {
 /// Character bigrams, sorted: the fingerprint content similarity compares.
 pub(crate) struct Fingerprint {
     grams: Vec<u64>,
-    total: u32,
 }
 
 impl Fingerprint {
@@ -98,17 +97,21 @@ impl Fingerprint {
         let mut grams: Vec<u64> =
             chars.windows(2).map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])).collect();
         grams.sort_unstable();
-        let total = u32::try_from(grams.len()).unwrap_or(u32::MAX);
-        Fingerprint { grams, total }
+        Fingerprint { grams }
+    }
+
+    /// Whether the text had no bigram (one character or none).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.grams.is_empty()
     }
 
     /// Dice coefficient of the two bigram multisets.
     pub(crate) fn similarity(&self, other: &Fingerprint) -> f64 {
-        if self.total == 0 && other.total == 0 {
+        let (a, b) = (&self.grams, &other.grams);
+        if a.is_empty() && b.is_empty() {
             return 1.0;
         }
-        let (a, b) = (&self.grams, &other.grams);
-        let (mut i, mut j, mut common) = (0, 0, 0u32);
+        let (mut i, mut j, mut common) = (0, 0, 0usize);
         while i < a.len() && j < b.len() {
             match a[i].cmp(&b[j]) {
                 std::cmp::Ordering::Less => i += 1,
@@ -120,7 +123,9 @@ impl Fingerprint {
                 }
             }
         }
-        2.0 * f64::from(common) / f64::from(self.total + other.total)
+        // Counts stay in usize, never narrowed; as f64 they are exact below 2^53,
+        // far beyond any text held in memory.
+        2.0 * common as f64 / (a.len() + b.len()) as f64
     }
 }
 
@@ -135,7 +140,9 @@ impl BookTexts {
         let units = book
             .categories
             .iter()
-            .map(|c| c.policies.iter().map(|p| units(&p.doc, exact)).collect())
+            .map(|c| {
+                c.policies.iter().map(|p| units_with(&p.doc, &p.markers, exact)).collect()
+            })
             .collect();
         BookTexts { units }
     }
@@ -225,11 +232,11 @@ pub(crate) fn align_with(
         new_flat.iter().map(|t| Fingerprint::new(t)).collect();
     let mut candidates = Vec::new();
     for (i, op) in old_prints.iter().enumerate() {
-        if old_match[i].is_some() || op.total == 0 {
+        if old_match[i].is_some() || op.is_empty() {
             continue;
         }
         for (j, np) in new_prints.iter().enumerate() {
-            if new_taken[j] || np.total == 0 {
+            if new_taken[j] || np.is_empty() {
                 continue;
             }
             let s = op.similarity(np);

@@ -434,7 +434,9 @@ pub fn editions(old: &Book, new: &Book, options: &DiffOptions) -> EditionDiff {
 
 fn text_changes(old: Option<&Text>, new: Option<&Text>, exact: bool) -> Vec<TextEdit> {
     match (old, new) {
-        (Some(a), Some(b)) => text::diff_docs(&a.doc, &b.doc, exact),
+        (Some(a), Some(b)) => {
+            text::diff_docs((&a.doc, &a.markers), (&b.doc, &b.markers), exact)
+        }
         (None, None) => Vec::new(),
         (a, b) => {
             let flat = |t: Option<&Text>| {
