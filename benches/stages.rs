@@ -126,7 +126,7 @@ fn fmt(bencher: divan::Bencher) {
 fn typst_input() -> usize {
     let (_, book, _) = loaded();
     let plan = fonts().plan().unwrap();
-    typeset::data::book_data(book, &plan).policies.len()
+    typeset::data::book_data(book, &plan).unwrap().policies.len()
 }
 
 /// Typst's layout with its caches empty, as a cold build has them.
@@ -149,7 +149,7 @@ fn pdf_export() -> usize {
 #[divan::bench]
 fn toc_query() -> usize {
     let (_, book, _) = loaded();
-    let map = typeset::query::page_map(laid().document());
+    let map = typeset::query::page_map(laid().document()).unwrap();
     toc::build(book, &map).unwrap().entries.len()
 }
 

@@ -5,12 +5,18 @@
 //! numbered 1, 2, … in manifest order (editors never type them), and each policy gets
 //! a stable id (its front matter `id`, else its file path) that names its anchor in
 //! the PDF and, later, in HTML and diffs.
+//!
+//! It is also where numbering markers are recognised, once: every heading and
+//! paragraph's `一、`, `（一）`, `第一条` … is recorded in [`Markers`] beside its text,
+//! and every reader (typesetting, diff, check, and what comes next: validity,
+//! indexes) takes it from there instead of reading the plain text again.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::{Edition, EditionMeta, PolicyMeta, TextFile};
-use crate::markdown::{self, Block, Doc, InlineKind};
+use crate::markdown::{self, Block, Doc, Inline, InlineKind, plain_text};
+use crate::numbering::{Hierarchy, Marker, document::plan_recognized, rank, recognize};
 use crate::source::{SourceId, Sources, Span};
 
 /// The whole book, ready to render.
@@ -48,6 +54,9 @@ pub struct Text {
     pub title: Option<String>,
     /// The parsed body.
     pub doc: Doc,
+    /// The numbering markers of its blocks (recognised, never planned: an 引言 or a
+    /// category text has no numbering of its own to check).
+    pub markers: Markers,
     /// Where it came from.
     pub source: SourceId,
     /// Path relative to the edition folder.
@@ -63,10 +72,162 @@ pub struct Policy {
     pub meta: PolicyMeta,
     /// The parsed body.
     pub doc: Doc,
+    /// The numbering markers of its blocks, planned against its title.
+    pub markers: Markers,
     /// Where it came from.
     pub source: SourceId,
     /// Path relative to the edition folder.
     pub path: String,
+}
+
+/// The numbering markers of one document's headings and paragraphs.
+///
+/// A side table rather than a field of [`Block`]: the Markdown model knows nothing
+/// of numbering (and stays comparable and constructible in tests without it), while
+/// a marker's rank depends on the whole policy (its title and every other marker
+/// decide the hierarchy), which only exists once the document is parsed. Blocks are
+/// found by their source offset, so blocks inside lists and quotes, which have no
+/// index in the document's top-level list, are found alike.
+#[derive(Debug, Clone, Default)]
+pub struct Markers {
+    /// The hierarchy the numbering plan found; `None` for a text that is not
+    /// planned (引言, category texts).
+    pub hierarchy: Option<Hierarchy>,
+    /// In source order, so that lookup can bisect.
+    list: Vec<BlockMarker>,
+}
+
+/// The marker a heading or paragraph begins with, as recognised when the book was
+/// assembled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockMarker {
+    /// Source offset of the block the marker opens: how [`Markers::of`] finds it.
+    pub block: usize,
+    /// Kind, value, byte range in the block's plain text, and the non-canonical
+    /// forms it was written in: what validation and renumbering take.
+    pub marker: Marker,
+    /// The marker as written in the block's plain text, with the separator after it
+    /// (`（一）`, `第一条　`): what messages quote and section labels show.
+    pub text: String,
+    /// Where the marker is in the source: its own bytes when the block begins with
+    /// plain text (so plain-text offsets map one to one), else the whole block, which
+    /// is still the right line to point a diagnostic at.
+    pub span: Span,
+    /// What the policy's numbering plan makes of it; `None` when the plan does not
+    /// count it (texts that are not policies, blocks inside lists and quotes, and
+    /// everything from the attachment list on, whose numbers name attachments).
+    pub plan: Option<Planned>,
+}
+
+/// A marker's place in its policy's numbering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Planned {
+    /// Depth of its kind in the hierarchy, 1 = top (`一、` in a plan, `第一章` in a
+    /// regulation); `None` when the hierarchy does not use the kind (`一是`).
+    pub rank: Option<u8>,
+    /// The ATX level (`##` = 2) the block should have as a heading; `None` when it
+    /// is a run-in item that stays a paragraph.
+    pub heading: Option<u8>,
+}
+
+impl BlockMarker {
+    /// Which numbering style.
+    pub fn kind(&self) -> crate::numbering::MarkerKind {
+        self.marker.kind
+    }
+
+    /// The number, ≥ 1.
+    pub fn value(&self) -> u32 {
+        self.marker.value
+    }
+}
+
+impl Markers {
+    /// Recognises the marker of every heading and paragraph of `doc`, at any depth,
+    /// and, given the title of a policy, plans its top-level numbering.
+    pub fn of_doc(doc: &Doc, title: Option<&str>) -> Markers {
+        let mut list = Vec::new();
+        collect_markers(&doc.blocks, &mut list);
+        list.sort_by_key(|m| m.block);
+        let hierarchy = title.map(|title| plan_top_level(doc, title, &mut list));
+        Markers { hierarchy, list }
+    }
+
+    /// The marker a block begins with, if it has one.
+    pub fn of(&self, block: &Block) -> Option<&BlockMarker> {
+        let start = block.span().range.start;
+        let at = self.list.binary_search_by_key(&start, |m| m.block).ok()?;
+        self.list.get(at)
+    }
+
+    /// Every marker, in source order.
+    pub fn iter(&self) -> impl Iterator<Item = &BlockMarker> {
+        self.list.iter()
+    }
+}
+
+/// Recognises the markers of headings and paragraphs, descending into lists and
+/// quotes.
+fn collect_markers(blocks: &[Block], out: &mut Vec<BlockMarker>) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, span, .. } | Block::Para { content, span } => {
+                out.extend(block_marker(content, span));
+            }
+            Block::List { items, .. } => {
+                items.iter().for_each(|item| collect_markers(item, out))
+            }
+            Block::Quote { blocks, .. } => collect_markers(blocks, out),
+            Block::Table { .. } | Block::Code { .. } | Block::Rule { .. } => {}
+        }
+    }
+}
+
+fn block_marker(content: &[Inline], span: &Span) -> Option<BlockMarker> {
+    let plain = plain_text(content);
+    let marker = recognize(&plain)?;
+    let text = plain.get(marker.range.clone()).unwrap_or_default().to_string();
+    let located = match content.first() {
+        Some(Inline { kind: InlineKind::Text(_), span: first }) => Span::new(
+            first.source,
+            first.range.start + marker.range.start..first.range.start + marker.range.end,
+        ),
+        _ => span.clone(),
+    };
+    Some(BlockMarker { block: span.range.start, marker, text, span: located, plan: None })
+}
+
+/// Plans a policy's top-level headings and paragraphs (the blocks its numbering
+/// counts) and fills in the plan of their markers; returns the hierarchy.
+fn plan_top_level(doc: &Doc, title: &str, list: &mut [BlockMarker]) -> Hierarchy {
+    let blocks: Vec<(&Block, String)> = doc
+        .blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Heading { content, .. } | Block::Para { content, .. } => {
+                Some((block, plain_text(content)))
+            }
+            _ => None,
+        })
+        .collect();
+    let at = |block: &Block, list: &[BlockMarker]| {
+        list.binary_search_by_key(&block.span().range.start, |m| m.block).ok()
+    };
+    let texts: Vec<&str> = blocks.iter().map(|(_, text)| text.as_str()).collect();
+    let markers: Vec<Option<Marker>> = blocks
+        .iter()
+        .map(|(block, _)| at(block, list).map(|i| list[i].marker.clone()))
+        .collect();
+    let plan = plan_recognized(title, &texts, &markers);
+    for numbered in &plan.numbered {
+        if let Some(i) = at(blocks[numbered.block].0, list) {
+            list[i].plan = Some(Planned {
+                rank: rank(numbered.marker.kind, plan.hierarchy),
+                heading: numbered.heading,
+            });
+        }
+    }
+    plan.hierarchy
 }
 
 impl Policy {
@@ -96,16 +257,21 @@ impl Book {
 
 /// Parses every body and numbers the book. Duplicate policy ids are errors.
 pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -> Book {
-    let text = |file: &TextFile, diags: &mut Diagnostics| Text {
-        title: file.title.clone(),
-        doc: markdown::parse(sources, file.source, file.body.clone(), diags),
-        source: file.source,
-        path: file.path.clone(),
+    let text = |file: &TextFile, diags: &mut Diagnostics| {
+        let doc = markdown::parse(sources, file.source, file.body.clone(), diags);
+        Text {
+            title: file.title.clone(),
+            markers: Markers::of_doc(&doc, None),
+            doc,
+            source: file.source,
+            path: file.path.clone(),
+        }
     };
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut categories = Vec::new();
-    for (index, category) in edition.categories.iter().enumerate() {
-        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+    // Numbers count with the categories; zip ends with them, long before u32 could
+    // (each category is a manifest entry held in memory).
+    for (number, category) in (1u32..).zip(&edition.categories) {
         let body = category.body.as_ref().map(|file| text(file, diags));
         let mut policies = Vec::new();
         for file in &category.policies {
@@ -120,10 +286,12 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
                     .with_hint("give one of them another `id:` in its front matter"),
                 );
             }
+            let doc = markdown::parse(sources, file.source, file.body.clone(), diags);
             policies.push(Policy {
                 id,
+                markers: Markers::of_doc(&doc, Some(&file.meta.title)),
                 meta: file.meta.clone(),
-                doc: markdown::parse(sources, file.source, file.body.clone(), diags),
+                doc,
                 source: file.source,
                 path: file.path.clone(),
             });

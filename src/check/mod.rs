@@ -26,12 +26,12 @@ use crate::source::Sources;
 pub fn check(edition: &Edition, book: &Book, sources: &Sources, diags: &mut Diagnostics) {
     for policy in book.policies() {
         numbering::check_policy(policy, sources, diags);
-        text::check_doc(&policy.doc, sources, diags);
+        text::check_doc(&policy.doc, &policy.markers, sources, diags);
     }
     for text_file in
         book.intro.iter().chain(book.categories.iter().filter_map(|c| c.body.as_ref()))
     {
-        text::check_doc(&text_file.doc, sources, diags);
+        text::check_doc(&text_file.doc, &text_file.markers, sources, diags);
     }
     edition::check_edition(edition, book, sources, diags);
 }

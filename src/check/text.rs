@@ -1,10 +1,10 @@
 //! Text findings: half-width punctuation and stray spaces in CJK text (which `fmt`
 //! repairs), and brackets or quotes opened and never closed (which it cannot).
 
+use crate::book::{BlockMarker, Markers};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{Block, Doc, Inline, InlineKind};
 use crate::normalize::normalize_text;
-use crate::numbering::recognize;
 use crate::source::{Sources, Span};
 
 /// Pairs that must balance inside one paragraph.
@@ -19,8 +19,13 @@ const PAIRS: &[(char, char)] = &[
 ];
 
 /// Checks every paragraph and heading of a document.
-pub(super) fn check_doc(doc: &Doc, sources: &Sources, diags: &mut Diagnostics) {
-    walk(&doc.blocks, &mut |content, _| {
+pub(super) fn check_doc(
+    doc: &Doc,
+    markers: &Markers,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) {
+    walk(&doc.blocks, &mut |block, content| {
         let (Some(first), Some(last)) = (content.first(), content.last()) else { return };
         let span =
             Span::new(first.span.source, first.span.range.start..last.span.range.end);
@@ -28,7 +33,8 @@ pub(super) fn check_doc(doc: &Doc, sources: &Sources, diags: &mut Diagnostics) {
             return;
         };
         if !has_markup(content) {
-            check_normalised(text, &span, diags);
+            let skip = markers.of(block).map_or(0, |m| marker_len(m, text, &span));
+            check_normalised(text, skip, &span, diags);
         }
         check_balance(text, &span, diags);
         if let Some(at) = text.find(crate::scaffold::TODO_OPEN) {
@@ -48,11 +54,11 @@ pub(super) fn check_doc(doc: &Doc, sources: &Sources, diags: &mut Diagnostics) {
     });
 }
 
-fn walk<'a>(blocks: &'a [Block], visit: &mut impl FnMut(&'a [Inline], &'a Span)) {
+fn walk<'a>(blocks: &'a [Block], visit: &mut impl FnMut(&'a Block, &'a [Inline])) {
     for block in blocks {
         match block {
-            Block::Heading { content, span, .. } | Block::Para { content, span } => {
-                visit(content, span)
+            Block::Heading { content, .. } | Block::Para { content, .. } => {
+                visit(block, content)
             }
             Block::List { items, .. } => items.iter().for_each(|item| walk(item, visit)),
             Block::Quote { blocks, .. } => walk(blocks, visit),
@@ -72,16 +78,36 @@ fn has_markup(content: &[Inline]) -> bool {
     })
 }
 
-/// Compares each line with its normalised form (the marker at the start of a block
-/// is `numbering`'s business and is skipped).
-fn check_normalised(text: &str, span: &Span, diags: &mut Diagnostics) {
+/// How many bytes at the start of `text` (a block's source from `span` on) its
+/// marker takes, with the separator after it on the same line: `numbering` checks
+/// those. Only what the source holds exactly as the plain text has it counts (not
+/// markup, an entity or an escape before or inside the marker); 0 if nothing does.
+fn marker_len(marker: &BlockMarker, text: &str, span: &Span) -> usize {
+    let Some(start) = marker.span.range.start.checked_sub(span.range.start) else {
+        return 0;
+    };
+    let in_line = marker.text.split('\n').next().unwrap_or_default();
+    let holds = |written: &str| text.get(start..start + written.len()) == Some(written);
+    if !text.get(..start).is_some_and(|indent| indent.trim().is_empty()) {
+        0
+    } else if holds(in_line) {
+        start + in_line.len()
+    } else if holds(in_line.trim_end()) {
+        start + in_line.trim_end().len()
+    } else {
+        0
+    }
+}
+
+/// Compares each line with its normalised form (the first `skip` bytes, the marker
+/// at the start of the block, are `numbering`'s business).
+fn check_normalised(text: &str, skip: usize, span: &Span, diags: &mut Diagnostics) {
     let mut offset = span.range.start;
     let mut punctuation = (0, None);
     let mut spaces = (0, None);
     for (index, line) in text.split_inclusive('\n').enumerate() {
         let body = line.trim_end();
-        let skip =
-            if index == 0 { recognize(body).map_or(0, |m| m.range.end) } else { 0 };
+        let skip = if index == 0 { skip } else { 0 };
         let rest = body.get(skip..).unwrap_or("");
         let fixed = normalize_text(rest);
         if fixed != rest {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::text::{Unit, flat_text, units};
+use super::text::{Unit, flat_text, units_with};
 use crate::book::Book;
 use crate::normalize::normalize_text;
 
@@ -89,7 +89,6 @@ fn key(text: &str) -> String {
 /// Character bigrams, sorted: the fingerprint content similarity compares.
 pub(crate) struct Fingerprint {
     grams: Vec<u64>,
-    total: u32,
 }
 
 impl Fingerprint {
@@ -98,17 +97,21 @@ impl Fingerprint {
         let mut grams: Vec<u64> =
             chars.windows(2).map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])).collect();
         grams.sort_unstable();
-        let total = u32::try_from(grams.len()).unwrap_or(u32::MAX);
-        Fingerprint { grams, total }
+        Fingerprint { grams }
+    }
+
+    /// Whether the text had no bigram (one character or none).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.grams.is_empty()
     }
 
     /// Dice coefficient of the two bigram multisets.
     pub(crate) fn similarity(&self, other: &Fingerprint) -> f64 {
-        if self.total == 0 && other.total == 0 {
+        let (a, b) = (&self.grams, &other.grams);
+        if a.is_empty() && b.is_empty() {
             return 1.0;
         }
-        let (a, b) = (&self.grams, &other.grams);
-        let (mut i, mut j, mut common) = (0, 0, 0u32);
+        let (mut i, mut j, mut common) = (0, 0, 0usize);
         while i < a.len() && j < b.len() {
             match a[i].cmp(&b[j]) {
                 std::cmp::Ordering::Less => i += 1,
@@ -120,7 +123,9 @@ impl Fingerprint {
                 }
             }
         }
-        2.0 * f64::from(common) / f64::from(self.total + other.total)
+        // Counts stay in usize, never narrowed; as f64 they are exact below 2^53,
+        // far beyond any text held in memory.
+        2.0 * common as f64 / (a.len() + b.len()) as f64
     }
 }
 
@@ -135,7 +140,9 @@ impl BookTexts {
         let units = book
             .categories
             .iter()
-            .map(|c| c.policies.iter().map(|p| units(&p.doc, exact)).collect())
+            .map(|c| {
+                c.policies.iter().map(|p| units_with(&p.doc, &p.markers, exact)).collect()
+            })
             .collect();
         BookTexts { units }
     }
@@ -154,6 +161,8 @@ pub fn align(old: &Book, new: &Book, exact: bool) -> Alignment {
     align_with(old, new, &BookTexts::new(old, exact), &BookTexts::new(new, exact), exact)
 }
 
+/// [`align`] with the books' units already computed (the diff shares them with the
+/// text comparison).
 pub(crate) fn align_with(
     old: &Book,
     new: &Book,
@@ -161,124 +170,166 @@ pub(crate) fn align_with(
     new_texts: &BookTexts,
     exact: bool,
 ) -> Alignment {
-    let old_places = places(old);
-    let new_places = places(new);
-    let mut old_match: Vec<Option<(usize, MatchKind)>> = vec![None; old_places.len()];
-    let mut new_taken = vec![false; new_places.len()];
+    let mut matching = Matching::new(old, new);
+    matching.by_key((old, new), MatchKind::Id, |p| Some(p.id.clone()));
+    matching.by_key((old, new), MatchKind::Number, |p| {
+        p.meta.number.as_deref().map(key).filter(|k| !k.is_empty())
+    });
+    matching.by_key((old, new), MatchKind::Title, |p| {
+        Some(key(&p.meta.title)).filter(|k| !k.is_empty())
+    });
 
-    // Rounds by key: a key that is unique among the unmatched on both sides matches.
-    let by_key = |round: MatchKind,
-                  key_of: &dyn Fn(&crate::book::Policy) -> Option<String>,
-                  old_match: &mut Vec<Option<(usize, MatchKind)>>,
-                  new_taken: &mut Vec<bool>| {
+    // Content: fingerprints of every policy (also used for the pairs' similarity).
+    let old_flat: Vec<String> =
+        matching.old_places.iter().map(|p| old_texts.flat(*p)).collect();
+    let new_flat: Vec<String> =
+        matching.new_places.iter().map(|p| new_texts.flat(*p)).collect();
+    let old_prints: Vec<Fingerprint> =
+        old_flat.iter().map(|t| Fingerprint::new(t)).collect();
+    let new_prints: Vec<Fingerprint> =
+        new_flat.iter().map(|t| Fingerprint::new(t)).collect();
+    matching.by_content(&old_prints, &new_prints);
+
+    let mut pairs = matching.pairs((&old_flat, &new_flat), (&old_prints, &new_prints));
+    pairs.sort_by_key(|p| (p.new.category, p.new.position));
+    let (category_map, renamed_categories) = align_categories(old, new, &pairs, exact);
+    Alignment {
+        pairs,
+        removed: matching.removed(),
+        added: matching.added(),
+        category_map,
+        renamed_categories,
+    }
+}
+
+/// A policy matching in progress, round by round: which old policy (by its index in
+/// `old_places`) has which new one and how, and which new ones are taken.
+struct Matching {
+    old_places: Vec<Place>,
+    new_places: Vec<Place>,
+    old_match: Vec<Option<(usize, MatchKind)>>,
+    new_taken: Vec<bool>,
+}
+
+impl Matching {
+    fn new(old: &Book, new: &Book) -> Self {
+        let (old_places, new_places) = (places(old), places(new));
+        Matching {
+            old_match: vec![None; old_places.len()],
+            new_taken: vec![false; new_places.len()],
+            old_places,
+            new_places,
+        }
+    }
+
+    /// A round by key: a key that is unique among the unmatched on both sides
+    /// matches.
+    fn by_key(
+        &mut self,
+        (old, new): (&Book, &Book),
+        round: MatchKind,
+        key_of: impl Fn(&crate::book::Policy) -> Option<String>,
+    ) {
         let mut new_keys: HashMap<String, Vec<usize>> = HashMap::new();
-        for (j, p) in new_places.iter().enumerate() {
-            if !new_taken[j]
+        for (j, p) in self.new_places.iter().enumerate() {
+            if !self.new_taken[j]
                 && let Some(k) = key_of(policy(new, *p))
             {
                 new_keys.entry(k).or_default().push(j);
             }
         }
         let mut old_keys: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, p) in old_places.iter().enumerate() {
-            if old_match[i].is_none()
+        for (i, p) in self.old_places.iter().enumerate() {
+            if self.old_match[i].is_none()
                 && let Some(k) = key_of(policy(old, *p))
             {
                 old_keys.entry(k).or_default().push(i);
             }
         }
-        for (i, p) in old_places.iter().enumerate() {
-            if old_match[i].is_some() {
+        for (i, p) in self.old_places.iter().enumerate() {
+            if self.old_match[i].is_some() {
                 continue;
             }
             let Some(k) = key_of(policy(old, *p)) else { continue };
             if let (Some(olds), Some(news)) = (old_keys.get(&k), new_keys.get(&k))
                 && olds.len() == 1
                 && news.len() == 1
-                && !new_taken[news[0]]
+                && !self.new_taken[news[0]]
             {
-                old_match[i] = Some((news[0], round));
-                new_taken[news[0]] = true;
+                self.old_match[i] = Some((news[0], round));
+                self.new_taken[news[0]] = true;
             }
         }
-    };
-    by_key(MatchKind::Id, &|p| Some(p.id.clone()), &mut old_match, &mut new_taken);
-    by_key(
-        MatchKind::Number,
-        &|p| p.meta.number.as_deref().map(key).filter(|k| !k.is_empty()),
-        &mut old_match,
-        &mut new_taken,
-    );
-    by_key(
-        MatchKind::Title,
-        &|p| Some(key(&p.meta.title)).filter(|k| !k.is_empty()),
-        &mut old_match,
-        &mut new_taken,
-    );
+    }
 
-    // Content: fingerprints of every policy (also used for the pairs' similarity).
-    let old_flat: Vec<String> = old_places.iter().map(|p| old_texts.flat(*p)).collect();
-    let new_flat: Vec<String> = new_places.iter().map(|p| new_texts.flat(*p)).collect();
-    let old_prints: Vec<Fingerprint> =
-        old_flat.iter().map(|t| Fingerprint::new(t)).collect();
-    let new_prints: Vec<Fingerprint> =
-        new_flat.iter().map(|t| Fingerprint::new(t)).collect();
-    let mut candidates = Vec::new();
-    for (i, op) in old_prints.iter().enumerate() {
-        if old_match[i].is_some() || op.total == 0 {
-            continue;
-        }
-        for (j, np) in new_prints.iter().enumerate() {
-            if new_taken[j] || np.total == 0 {
+    /// The content round: among the unmatched, pairs at least [`CONTENT_THRESHOLD`]
+    /// similar match, the most similar first.
+    fn by_content(&mut self, old_prints: &[Fingerprint], new_prints: &[Fingerprint]) {
+        let mut candidates = Vec::new();
+        for (i, op) in old_prints.iter().enumerate() {
+            if self.old_match[i].is_some() || op.is_empty() {
                 continue;
             }
-            let s = op.similarity(np);
-            if s >= CONTENT_THRESHOLD {
-                candidates.push((s, i, j));
+            for (j, np) in new_prints.iter().enumerate() {
+                if self.new_taken[j] || np.is_empty() {
+                    continue;
+                }
+                let s = op.similarity(np);
+                if s >= CONTENT_THRESHOLD {
+                    candidates.push((s, i, j));
+                }
+            }
+        }
+        candidates
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (_, i, j) in candidates {
+            if self.old_match[i].is_none() && !self.new_taken[j] {
+                self.old_match[i] = Some((j, MatchKind::Content));
+                self.new_taken[j] = true;
             }
         }
     }
-    candidates
-        .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for (_, i, j) in candidates {
-        if old_match[i].is_none() && !new_taken[j] {
-            old_match[i] = Some((j, MatchKind::Content));
-            new_taken[j] = true;
-        }
+
+    /// The matched pairs with their similarity, in old book order.
+    fn pairs(
+        &self,
+        (old_flat, new_flat): (&[String], &[String]),
+        (old_prints, new_prints): (&[Fingerprint], &[Fingerprint]),
+    ) -> Vec<PolicyPair> {
+        self.old_match
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                m.map(|(j, by)| PolicyPair {
+                    old: self.old_places[i],
+                    new: self.new_places[j],
+                    by,
+                    similarity: if old_flat[i] == new_flat[j] {
+                        1.0
+                    } else {
+                        old_prints[i].similarity(&new_prints[j])
+                    },
+                })
+            })
+            .collect()
     }
 
-    let mut pairs: Vec<PolicyPair> = old_match
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| {
-            m.map(|(j, by)| PolicyPair {
-                old: old_places[i],
-                new: new_places[j],
-                by,
-                similarity: if old_flat[i] == new_flat[j] {
-                    1.0
-                } else {
-                    old_prints[i].similarity(&new_prints[j])
-                },
-            })
-        })
-        .collect();
-    pairs.sort_by_key(|p| (p.new.category, p.new.position));
-    let removed = old_places
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| old_match[*i].is_none())
-        .map(|(_, p)| *p)
-        .collect();
-    let added = new_places
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| !new_taken[*j])
-        .map(|(_, p)| *p)
-        .collect();
+    /// Old policies left unmatched, in old book order.
+    fn removed(&self) -> Vec<Place> {
+        let unmatched = self.old_match.iter().map(Option::is_none);
+        self.old_places
+            .iter()
+            .zip(unmatched)
+            .filter(|(_, u)| *u)
+            .map(|(p, _)| *p)
+            .collect()
+    }
 
-    let (category_map, renamed_categories) = align_categories(old, new, &pairs, exact);
-    Alignment { pairs, removed, added, category_map, renamed_categories }
+    /// New policies left unmatched, in new book order.
+    fn added(&self) -> Vec<Place> {
+        let taken = self.new_taken.iter();
+        self.new_places.iter().zip(taken).filter(|(_, t)| !**t).map(|(p, _)| *p).collect()
+    }
 }
 
 fn align_categories(

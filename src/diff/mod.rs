@@ -349,67 +349,17 @@ pub fn editions(old: &Book, new: &Book, options: &DiffOptions) -> EditionDiff {
         summary.removed += 1;
     }
 
-    // Moves inside a category: among pairs that stay in their (matched) category,
-    // those outside the longest run that keeps its order.
-    let mut moved = vec![false; alignment.pairs.len()];
-    for (k, pair) in alignment.pairs.iter().enumerate() {
-        if alignment.category_map[pair.old.category] != Some(pair.new.category) {
-            moved[k] = true;
-        }
-    }
-    for new_cat in 0..new.categories.len() {
-        let staying: Vec<usize> = (0..alignment.pairs.len())
-            .filter(|&k| alignment.pairs[k].new.category == new_cat && !moved[k])
-            .collect();
-        let order: Vec<usize> =
-            staying.iter().map(|&k| alignment.pairs[k].old.position).collect();
-        let kept = longest_increasing(&order);
-        for (idx, &k) in staying.iter().enumerate() {
-            if !kept.contains(&idx) {
-                moved[k] = true;
-            }
-        }
-    }
-
-    // The new book's order: added policies and matched pairs.
-    let mut added = alignment.added.iter().peekable();
-    let mut pairs = alignment.pairs.iter().enumerate().peekable();
-    loop {
-        let next_added = added.peek().map(|p| (p.category, p.position));
-        let next_pair = pairs.peek().map(|(_, p)| (p.new.category, p.new.position));
-        match (next_added, next_pair) {
-            (None, None) => break,
-            (Some(a), b) if b.is_none_or(|b| a < b) => {
-                let place = *added.next().unwrap_or_else(|| unreachable!());
-                changes.push(Change::new(
-                    ChangeKind::Added,
-                    None,
-                    Some(policy_locus(new, place)),
-                ));
-                summary.added += 1;
-            }
-            _ => {
-                let Some((k, pair)) = pairs.next() else { break };
-                let before = changes.len();
-                let edits = text::diff_units(
-                    old_texts.units(pair.old),
-                    new_texts.units(pair.new),
-                );
-                pair_changes(
-                    (old, new),
-                    pair,
-                    moved[k],
-                    edits,
-                    exact,
-                    &mut summary,
-                    &mut changes,
-                );
-                if changes.len() == before {
-                    summary.unchanged += 1;
-                }
-            }
-        }
-    }
+    let moved = moved_pairs(&alignment, new.categories.len());
+    let texts = (&old_texts, &new_texts);
+    policy_changes(
+        (old, new),
+        texts,
+        &alignment,
+        &moved,
+        exact,
+        &mut summary,
+        &mut changes,
+    );
 
     summary.edits = changes
         .iter()
@@ -433,9 +383,80 @@ pub fn editions(old: &Book, new: &Book, options: &DiffOptions) -> EditionDiff {
     }
 }
 
+/// Which matched pairs (by index in `alignment.pairs`) moved: those now in another
+/// category than their old one's match, and, among pairs that stay in their
+/// (matched) category, those outside the longest run that keeps its order.
+fn moved_pairs(alignment: &Alignment, new_categories: usize) -> Vec<bool> {
+    let mut moved = vec![false; alignment.pairs.len()];
+    for (k, pair) in alignment.pairs.iter().enumerate() {
+        if alignment.category_map[pair.old.category] != Some(pair.new.category) {
+            moved[k] = true;
+        }
+    }
+    for new_cat in 0..new_categories {
+        let staying: Vec<usize> = (0..alignment.pairs.len())
+            .filter(|&k| alignment.pairs[k].new.category == new_cat && !moved[k])
+            .collect();
+        let order: Vec<usize> =
+            staying.iter().map(|&k| alignment.pairs[k].old.position).collect();
+        let kept = longest_increasing(&order);
+        for (idx, &k) in staying.iter().enumerate() {
+            if !kept.contains(&idx) {
+                moved[k] = true;
+            }
+        }
+    }
+    moved
+}
+
+/// The changes of added and matched policies, in the new book's order.
+fn policy_changes(
+    (old, new): (&Book, &Book),
+    (old_texts, new_texts): (&align::BookTexts, &align::BookTexts),
+    alignment: &Alignment,
+    moved: &[bool],
+    exact: bool,
+    summary: &mut Summary,
+    changes: &mut Vec<Change>,
+) {
+    let mut added = alignment.added.iter().peekable();
+    let mut pairs = alignment.pairs.iter().enumerate().peekable();
+    loop {
+        let next_added = added.peek().map(|p| (p.category, p.position));
+        let next_pair = pairs.peek().map(|(_, p)| (p.new.category, p.new.position));
+        match (next_added, next_pair) {
+            (None, None) => break,
+            (Some(a), b) if b.is_none_or(|b| a < b) => {
+                // `peek` just saw it.
+                let Some(place) = added.next() else { break };
+                changes.push(Change::new(
+                    ChangeKind::Added,
+                    None,
+                    Some(policy_locus(new, *place)),
+                ));
+                summary.added += 1;
+            }
+            _ => {
+                let Some((k, pair)) = pairs.next() else { break };
+                let before = changes.len();
+                let edits = text::diff_units(
+                    old_texts.units(pair.old),
+                    new_texts.units(pair.new),
+                );
+                pair_changes((old, new), pair, moved[k], edits, exact, summary, changes);
+                if changes.len() == before {
+                    summary.unchanged += 1;
+                }
+            }
+        }
+    }
+}
+
 fn text_changes(old: Option<&Text>, new: Option<&Text>, exact: bool) -> Vec<TextEdit> {
     match (old, new) {
-        (Some(a), Some(b)) => text::diff_docs(&a.doc, &b.doc, exact),
+        (Some(a), Some(b)) => {
+            text::diff_docs((&a.doc, &a.markers), (&b.doc, &b.markers), exact)
+        }
         (None, None) => Vec::new(),
         (a, b) => {
             let flat = |t: Option<&Text>| {

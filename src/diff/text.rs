@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices, capture_diff_slices_deadline};
 
+use crate::book::{BlockMarker, Markers};
 use crate::markdown::{Block, Doc, plain_text};
 use crate::normalize::normalize_text;
 use crate::numbering::marker::{MarkerKind, recognize};
@@ -64,30 +65,42 @@ pub(crate) struct Unit {
 /// The plain text of a body, one unit a line, normalised unless `exact`: what the
 /// content similarity of two policies is measured on.
 pub(crate) fn flat_text(doc: &Doc, exact: bool) -> String {
-    units(doc, exact).into_iter().map(|u| u.text).collect::<Vec<_>>().join("\n")
+    let (none, mut raw) = (Markers::default(), Vec::new());
+    collect(&doc.blocks, &none, &mut raw);
+    raw.into_iter()
+        .map(|(text, _)| unit_text(&text, exact))
+        .filter(|text| !text.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// The units of a body in reading order, each with its section.
+/// [`units_with`] for a body whose markers are not at hand (tests and benchmarks).
+#[cfg(test)]
 pub(crate) fn units(doc: &Doc, exact: bool) -> Vec<Unit> {
+    units_with(doc, &Markers::of_doc(doc, None), exact)
+}
+
+/// The units of a body in reading order, each with its section; `markers` are the
+/// ones the book recorded for it.
+pub(crate) fn units_with(doc: &Doc, markers: &Markers, exact: bool) -> Vec<Unit> {
     let mut raw = Vec::new();
-    collect(&doc.blocks, &mut raw);
+    collect(&doc.blocks, markers, &mut raw);
     let mut heading: Option<String> = None;
     let mut numbered: Option<String> = None;
     let mut out = Vec::with_capacity(raw.len());
-    for (raw_text, is_heading) in raw {
+    for (raw_text, opens) in raw {
         let label_text = raw_text.trim();
-        let text =
-            if exact { label_text.to_string() } else { normalize_text(label_text) };
+        let text = unit_text(label_text, exact);
         if text.is_empty() {
             continue;
         }
-        if is_heading {
+        if let Opens::Heading = opens {
             heading = Some(shorten(label_text, 40));
             numbered = None;
-        } else if let Some(marker) = recognize(label_text)
-            && marker.kind.is_structural()
+        } else if let Some((kind, label)) = section_marker(&opens, label_text)
+            && kind.is_structural()
         {
-            match marker.kind {
+            match kind {
                 // `第一章 总则` written as a paragraph: a heading with its title.
                 MarkerKind::Chapter | MarkerKind::Section
                     if label_text.chars().count() <= 40 =>
@@ -95,17 +108,55 @@ pub(crate) fn units(doc: &Doc, exact: bool) -> Vec<Unit> {
                     heading = Some(label_text.to_string());
                     numbered = None;
                 }
-                _ => {
-                    let label = label_text[..marker.range.end]
-                        .trim_end_matches([' ', '\u{3000}']);
-                    numbered = Some(label.to_string());
-                }
+                _ => numbered = Some(label.to_string()),
             }
         }
         let section = join_section(&heading, &numbered);
         out.push(Unit { text, section });
     }
     out
+}
+
+/// What a unit's line is, for the section it may open.
+enum Opens<'a> {
+    /// A heading: a section of its own.
+    Heading,
+    /// The first line of a paragraph, with the marker the book recorded for it.
+    Block(Option<&'a BlockMarker>),
+    /// Any other line (after a hard break, a table row, a line of code): no block
+    /// begins there, so the book has no marker for it and it is read here.
+    Line,
+}
+
+/// The text a unit is compared on.
+fn unit_text(line: &str, exact: bool) -> String {
+    let line = line.trim();
+    if exact { line.to_string() } else { normalize_text(line) }
+}
+
+/// The marker kind a unit opens with and the label its section takes (the marker
+/// as written, without the separator), from `line`, the unit's trimmed text.
+fn section_marker<'a>(
+    opens: &'a Opens<'_>,
+    line: &'a str,
+) -> Option<(MarkerKind, &'a str)> {
+    let trim = |label: &'a str| label.trim_end_matches([' ', '\u{3000}']);
+    match opens {
+        Opens::Heading | Opens::Block(None) => None,
+        Opens::Block(Some(marker)) => {
+            // The separator runs on over a hard break when nothing follows the
+            // marker on its line; the label stops at the line's end.
+            let label = match marker.text.split_once('\n') {
+                Some((in_line, _)) => in_line.trim_end(),
+                None => trim(&marker.text),
+            };
+            Some((marker.kind(), label))
+        }
+        Opens::Line => {
+            let marker = recognize(line)?;
+            Some((marker.kind, trim(line.get(..marker.range.end)?)))
+        }
+    }
 }
 
 fn join_section(heading: &Option<String>, numbered: &Option<String>) -> Option<String> {
@@ -127,31 +178,39 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-fn collect(blocks: &[Block], out: &mut Vec<(String, bool)>) {
+fn collect<'a>(
+    blocks: &'a [Block],
+    markers: &'a Markers,
+    out: &mut Vec<(String, Opens<'a>)>,
+) {
     for block in blocks {
         match block {
-            Block::Heading { content, .. } => out.push((plain_text(content), true)),
+            Block::Heading { content, .. } => {
+                out.push((plain_text(content), Opens::Heading))
+            }
             Block::Para { content, .. } => {
                 // A hard break splits a paragraph into lines a reader sees apart.
-                for line in plain_text(content).split('\n') {
-                    out.push((line.to_string(), false));
-                }
+                let text = plain_text(content);
+                let mut lines = text.split('\n');
+                let first = lines.next().unwrap_or_default().to_string();
+                out.push((first, Opens::Block(markers.of(block))));
+                out.extend(lines.map(|line| (line.to_string(), Opens::Line)));
             }
             Block::List { items, .. } => {
                 for item in items {
-                    collect(item, out);
+                    collect(item, markers, out);
                 }
             }
-            Block::Quote { blocks, .. } => collect(blocks, out),
+            Block::Quote { blocks, .. } => collect(blocks, markers, out),
             Block::Table { rows, .. } => {
                 for row in rows {
                     let cells: Vec<String> = row.iter().map(|c| plain_text(c)).collect();
-                    out.push((cells.join(" | "), false));
+                    out.push((cells.join(" | "), Opens::Line));
                 }
             }
             Block::Code { text, .. } => {
                 for line in text.lines() {
-                    out.push((line.to_string(), false));
+                    out.push((line.to_string(), Opens::Line));
                 }
             }
             Block::Rule { .. } => {}
@@ -214,9 +273,14 @@ fn whole_units(run: &[Sentence<'_>]) -> bool {
     run.first().is_some_and(|s| s.first) && run.last().is_some_and(|s| s.last)
 }
 
-/// The changes between two bodies, in reading order.
-pub fn diff_docs(old: &Doc, new: &Doc, exact: bool) -> Vec<TextEdit> {
-    diff_units(&units(old, exact), &units(new, exact))
+/// The changes between two bodies (each with the markers the book recorded for it),
+/// in reading order.
+pub fn diff_docs(
+    (old, old_markers): (&Doc, &Markers),
+    (new, new_markers): (&Doc, &Markers),
+    exact: bool,
+) -> Vec<TextEdit> {
+    diff_units(&units_with(old, old_markers, exact), &units_with(new, new_markers, exact))
 }
 
 /// The changes between two lists of units.

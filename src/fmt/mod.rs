@@ -208,6 +208,9 @@ struct Prose {
     line: usize,
 }
 
+/// Formats the body of a file (without its front matter): collects its paragraphs
+/// and headings, plans their numbering, rewrites them, and keeps as written whatever
+/// would not read back as what it was.
 fn format_body(
     body: &str,
     title: &str,
@@ -215,6 +218,46 @@ fn format_body(
     first_line: usize,
 ) -> (String, Vec<(usize, String, String)>) {
     let pieces = pieces(body);
+    let mut prose = collect_prose(body, &pieces, first_line);
+
+    // Numbering plan over the canonical texts.
+    let joined: Vec<String> = prose.iter().map(|p| join_lines(&p.lines)).collect();
+    let texts: Vec<&str> = joined.iter().map(String::as_str).collect();
+    let plan = plan(title, &texts);
+    let renumbered =
+        if renumber { renumber_prose(&mut prose, &plan) } else { Vec::new() };
+    for numbered in &plan.numbered {
+        prose[numbered.block].heading = numbered.heading;
+    }
+
+    let as_written: Vec<String> = pieces
+        .iter()
+        .map(|p| {
+            body[p.range.clone()]
+                .trim_start_matches('\n')
+                .trim_end_matches(BLANK)
+                .to_string()
+        })
+        .collect();
+    let (mut rendered, written) = render_prose(&prose, &as_written);
+    keep_unreadable_pieces(&mut rendered, &as_written, &written, &prose);
+    let expected = expected_kinds(&pieces, &rendered, &as_written, &written, &prose);
+    let mut out =
+        rendered.into_iter().filter(|r| !r.is_empty()).collect::<Vec<_>>().join("\n\n");
+    // The whole-body guard: pieces joined anew can read differently together (a link
+    // reference definition before an empty list item). Then the body stays as written.
+    if !reads_as(&out, &expected) {
+        out = body.trim_end_matches(BLANK).to_string();
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    (out, renumbered)
+}
+
+/// The paragraphs (split where a numbered item was run into the one before) and
+/// headings of a body, with their canonical lines.
+fn collect_prose(body: &str, pieces: &[Piece], first_line: usize) -> Vec<Prose> {
     let mut prose: Vec<Prose> = Vec::new();
     for (index, piece) in pieces.iter().enumerate() {
         let raw = body[piece.range.clone()].trim_end_matches(BLANK);
@@ -224,14 +267,7 @@ fn format_body(
                 for (offset, part) in split_items(raw) {
                     prose.push(Prose {
                         piece: index,
-                        indents: part
-                            .lines()
-                            .map(|l| {
-                                let l = l.trim_end_matches([' ', '\t']);
-                                l[..l.len() - l.trim_start_matches([' ', '\t']).len()]
-                                    .to_string()
-                            })
-                            .collect(),
+                        indents: part.lines().map(indentation).collect(),
                         lines: prose_lines(&part),
                         heading: None,
                         line: line + offset,
@@ -251,62 +287,61 @@ fn format_body(
             PieceKind::Other => continue,
         }
     }
+    prose
+}
 
-    // Numbering plan over the canonical texts.
-    let joined: Vec<String> = prose.iter().map(|p| join_lines(&p.lines)).collect();
-    let texts: Vec<&str> = joined.iter().map(String::as_str).collect();
-    let plan = plan(title, &texts);
+/// A line's indentation as written (nothing for a line of blanks).
+fn indentation(line: &str) -> String {
+    let line = line.trim_end_matches([' ', '\t']);
+    line[..line.len() - line.trim_start_matches([' ', '\t']).len()].to_string()
+}
+
+/// Repairs the numbering sequences of the plan in the blocks' first lines; returns
+/// what changed as (line, old marker, new marker).
+fn renumber_prose(
+    prose: &mut [Prose],
+    plan: &numbering::document::Plan,
+) -> Vec<(usize, String, String)> {
     let mut renumbered = Vec::new();
-    if renumber {
-        let markers = plan.markers();
-        for (item, value) in numbering::renumber(&markers, plan.hierarchy) {
-            let numbered = &plan.numbered[item];
-            let block = &mut prose[numbered.block];
-            // The plan numbered the block's joined text; a marker broken over lines
-            // (`(一` / `)…`) is only whole there, so the block is rewritten joined.
-            let joined = join_lines(&block.lines);
-            let same_marker = match (
-                block.lines.first().and_then(|l| recognize(l)),
-                recognize(&joined),
-            ) {
+    let markers = plan.markers();
+    for (item, value) in numbering::renumber(&markers, plan.hierarchy) {
+        let numbered = &plan.numbered[item];
+        let block = &mut prose[numbered.block];
+        // The plan numbered the block's joined text; a marker broken over lines
+        // (`(一` / `)…`) is only whole there, so the block is rewritten joined.
+        let joined = join_lines(&block.lines);
+        let same_marker =
+            match (block.lines.first().and_then(|l| recognize(l)), recognize(&joined)) {
                 (Some(a), Some(b)) => a.kind == b.kind && a.value == b.value,
                 _ => false,
             };
-            if !same_marker {
-                block.lines = vec![joined];
-                block.indents.clear();
-            }
-            let Some(first) = block.lines.first_mut() else { continue };
-            let Some(marker) = recognize(first) else { continue };
-            // A new marker that Markdown would read as syntax (`771．` alone → `1.`, an
-            // ordered list item) is left for the editor: it would change the structure.
-            if let Some(new) = numbering::rewrite(first, &marker, value)
-                .filter(|new| numbered.heading.is_some() || single_paragraph(new))
-            {
-                let old_marker =
-                    first.get(marker.range.clone()).unwrap_or("").trim().to_string();
-                let new_marker = numbering::canonical_text(marker.kind, value);
-                renumbered.push((block.line, old_marker, new_marker));
-                *first = new;
-            }
+        if !same_marker {
+            block.lines = vec![joined];
+            block.indents.clear();
+        }
+        let Some(first) = block.lines.first_mut() else { continue };
+        let Some(marker) = recognize(first) else { continue };
+        // A new marker that Markdown would read as syntax (`771．` alone → `1.`, an
+        // ordered list item) is left for the editor: it would change the structure.
+        if let Some(new) = numbering::rewrite(first, &marker, value)
+            .filter(|new| numbered.heading.is_some() || single_paragraph(new))
+        {
+            let old_marker =
+                first.get(marker.range.clone()).unwrap_or("").trim().to_string();
+            let new_marker = numbering::canonical_text(marker.kind, value);
+            renumbered.push((block.line, old_marker, new_marker));
+            *first = new;
         }
     }
-    for numbered in &plan.numbered {
-        prose[numbered.block].heading = numbered.heading;
-    }
+    renumbered
+}
 
-    let mut rendered: Vec<String> = pieces
-        .iter()
-        .map(|p| {
-            body[p.range.clone()]
-                .trim_start_matches('\n')
-                .trim_end_matches(BLANK)
-                .to_string()
-        })
-        .collect();
-    let as_written = rendered.clone();
-    let mut written = vec![false; pieces.len()];
-    for block in &prose {
+/// Each piece's new text (the paragraphs or headings made of it, a blank line
+/// apart), and whether it was rewritten; pieces that are not prose stay as written.
+fn render_prose(prose: &[Prose], as_written: &[String]) -> (Vec<String>, Vec<bool>) {
+    let mut rendered = as_written.to_vec();
+    let mut written = vec![false; as_written.len()];
+    for block in prose {
         let text = match block.heading {
             Some(level) => {
                 let line = heading_line(&block.lines);
@@ -325,9 +360,18 @@ fn format_body(
             *slot = text;
         }
     }
-    // The last guard: a rewritten piece must read back as the paragraphs and headings
-    // it was made of. Where Markdown would read it otherwise (lines that together
-    // start a block no rule above foresaw), it is kept as written.
+    (rendered, written)
+}
+
+/// The last guard: a rewritten piece must read back as the paragraphs and headings
+/// it was made of. Where Markdown would read it otherwise (lines that together start
+/// a block no rule above foresaw), it is kept as written.
+fn keep_unreadable_pieces(
+    rendered: &mut [String],
+    as_written: &[String],
+    written: &[bool],
+    prose: &[Prose],
+) {
     for (index, text) in rendered.iter_mut().enumerate() {
         if !written[index] {
             continue;
@@ -338,7 +382,16 @@ fn format_body(
             text.clone_from(&as_written[index]);
         }
     }
-    // What the rewritten body must read back as, piece by piece.
+}
+
+/// What the rewritten body must read back as, piece by piece.
+fn expected_kinds(
+    pieces: &[Piece],
+    rendered: &[String],
+    as_written: &[String],
+    written: &[bool],
+    prose: &[Prose],
+) -> Vec<PieceKind> {
     let mut expected = Vec::new();
     for (index, piece) in pieces.iter().enumerate() {
         if written[index] && rendered[index] != as_written[index] {
@@ -349,23 +402,17 @@ fn format_body(
             expected.push(piece.kind);
         }
     }
-    let mut out =
-        rendered.into_iter().filter(|r| !r.is_empty()).collect::<Vec<_>>().join("\n\n");
-    // The whole-body guard: pieces joined anew can read differently together (a link
-    // reference definition before an empty list item). Then the body stays as written.
-    let kinds: Vec<PieceKind> = self::pieces(&out).iter().map(|p| p.kind).collect();
-    if kinds.len() != expected.len()
-        || kinds.iter().zip(&expected).any(|(got, want)| {
-            !(got == want
-                || matches!((got, want), (PieceKind::Heading(_), PieceKind::Heading(_))))
+    expected
+}
+
+/// Whether `out` reads as the `expected` pieces (headings of any level count alike).
+fn reads_as(out: &str, expected: &[PieceKind]) -> bool {
+    let kinds: Vec<PieceKind> = self::pieces(out).iter().map(|p| p.kind).collect();
+    kinds.len() == expected.len()
+        && kinds.iter().zip(expected).all(|(got, want)| {
+            got == want
+                || matches!((got, want), (PieceKind::Heading(_), PieceKind::Heading(_)))
         })
-    {
-        out = body.trim_end_matches(BLANK).to_string();
-    }
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    (out, renumbered)
 }
 
 /// Splits a paragraph where a line starts with a numbering marker right after a line

@@ -41,18 +41,30 @@ impl Plan {
 /// Plans a document from its title and the plain texts of its blocks (paragraphs and
 /// headings, without `#`), in order.
 pub fn plan(title: &str, blocks: &[&str]) -> Plan {
+    let markers: Vec<Option<Marker>> = blocks.iter().map(|t| recognize(t)).collect();
+    plan_recognized(title, blocks, &markers)
+}
+
+/// [`plan`] for a caller that has already recognised each block's marker
+/// (`markers[i]` is [`recognize`] of `blocks[i]`): the book assembles every marker
+/// once and plans from those, so the plan and the markers the book records cannot
+/// disagree.
+pub fn plan_recognized(title: &str, blocks: &[&str], markers: &[Option<Marker>]) -> Plan {
     let attachments_at = blocks.iter().position(|t| super::starts_attachments(t));
-    let body = &blocks[..attachments_at.unwrap_or(blocks.len())];
-    let found: Vec<(usize, Marker)> =
-        body.iter().enumerate().filter_map(|(i, t)| Some((i, recognize(t)?))).collect();
+    let body = attachments_at.unwrap_or(blocks.len()).min(markers.len());
+    let found: Vec<(usize, &Marker)> = markers[..body]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| Some((i, m.as_ref()?)))
+        .collect();
     let kinds: Vec<MarkerKind> = found.iter().map(|(_, m)| m.kind).collect();
     let hierarchy = detect(title, &kinds);
     let numbered = found
         .into_iter()
         .map(|(block, marker)| Numbered {
             block,
-            heading: heading_level(blocks[block], &marker, hierarchy),
-            marker,
+            heading: heading_level(blocks[block], marker, hierarchy),
+            marker: marker.clone(),
         })
         .collect();
     Plan { hierarchy, numbered, attachments_at }

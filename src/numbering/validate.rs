@@ -64,17 +64,57 @@ fn may_run_through(kind: MarkerKind, hierarchy: Hierarchy) -> bool {
     }
 }
 
+/// Items of one kind under one parent (or, for inline runs, after one structural
+/// item): (kind, parent, member indexes).
+type Group = (MarkerKind, Option<usize>, Vec<usize>);
+
 /// Splits the items into the sequences described in the module documentation.
 fn sequences(items: &[Marker], hierarchy: Hierarchy) -> Vec<Sequence> {
+    let (groups, runs) = group_items(items, hierarchy);
+    let mut out = Vec::new();
+    let mut seen_kinds: Vec<MarkerKind> = Vec::new();
+    for (kind, _, _) in &groups {
+        if !seen_kinds.contains(kind) {
+            seen_kinds.push(*kind);
+        }
+    }
+    for kind in seen_kinds {
+        let of_kind: Vec<&Group> = groups.iter().filter(|g| g.0 == kind).collect();
+        if runs_through(kind, &of_kind, items, hierarchy) {
+            let members = of_kind.iter().flat_map(|g| g.2.iter().copied()).collect();
+            out.push(Sequence {
+                kind,
+                members,
+                parent: None,
+                first_of_kind: true,
+                inline: false,
+            });
+        } else {
+            for (n, g) in of_kind.iter().enumerate() {
+                out.push(Sequence {
+                    kind,
+                    members: g.2.clone(),
+                    parent: g.1,
+                    first_of_kind: n == 0,
+                    inline: false,
+                });
+            }
+        }
+    }
+    for (kind, parent, members) in runs {
+        out.push(Sequence { kind, members, parent, first_of_kind: false, inline: true });
+    }
+    out
+}
+
+/// The structural groups by (kind, parent), in order of first appearance, and the
+/// inline runs (`一是`, `第一，`) by the structural item they follow.
+fn group_items(items: &[Marker], hierarchy: Hierarchy) -> (Vec<Group>, Vec<Group>) {
     let kinds: Vec<MarkerKind> = items.iter().map(|m| m.kind).collect();
     let parents = nest(&kinds, hierarchy);
-    let value = |i: usize| items[i].value;
-
-    // Structural groups by (kind, parent), in order of first appearance.
-    let mut groups: Vec<(MarkerKind, Option<usize>, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<(MarkerKind, Option<usize>), usize> = HashMap::new();
-    // Inline runs: (kind, parent structural item, members).
-    let mut runs: Vec<(MarkerKind, Option<usize>, Vec<usize>)> = Vec::new();
+    let mut runs: Vec<Group> = Vec::new();
     let mut open_run: HashMap<MarkerKind, usize> = HashMap::new();
     let mut last_structural: Option<usize> = None;
 
@@ -107,56 +147,33 @@ fn sequences(items: &[Marker], hierarchy: Hierarchy) -> Vec<Sequence> {
             _ => {}
         }
     }
+    (groups, runs)
+}
 
-    let mut out = Vec::new();
-    let mut seen_kinds: Vec<MarkerKind> = Vec::new();
-    for (kind, _, _) in &groups {
-        if !seen_kinds.contains(kind) {
-            seen_kinds.push(*kind);
-        }
-    }
-    for kind in seen_kinds {
-        let of_kind: Vec<&(MarkerKind, Option<usize>, Vec<usize>)> =
-            groups.iter().filter(|g| g.0 == kind).collect();
-        let run_through = may_run_through(kind, hierarchy)
-            && (kind == MarkerKind::Article || {
-                let (mut cont, mut restart) = (0, 0);
-                for pair in of_kind.windows(2) {
-                    let last = pair[0].2.last().map_or(0, |&i| value(i));
-                    let first = pair[1].2.first().map_or(0, |&i| value(i));
-                    if first == 1 {
-                        restart += 1;
-                    } else if first == last.saturating_add(1) {
-                        cont += 1;
-                    }
+/// Whether the groups of a kind form one sequence through the document (articles
+/// always do; 1. 2. … of a plan when they continue across parents more often than
+/// they restart) rather than one per parent.
+fn runs_through(
+    kind: MarkerKind,
+    of_kind: &[&Group],
+    items: &[Marker],
+    hierarchy: Hierarchy,
+) -> bool {
+    let value = |i: usize| items[i].value;
+    may_run_through(kind, hierarchy)
+        && (kind == MarkerKind::Article || {
+            let (mut cont, mut restart) = (0, 0);
+            for pair in of_kind.windows(2) {
+                let last = pair[0].2.last().map_or(0, |&i| value(i));
+                let first = pair[1].2.first().map_or(0, |&i| value(i));
+                if first == 1 {
+                    restart += 1;
+                } else if first == last.saturating_add(1) {
+                    cont += 1;
                 }
-                cont > restart
-            });
-        if run_through {
-            let members = of_kind.iter().flat_map(|g| g.2.iter().copied()).collect();
-            out.push(Sequence {
-                kind,
-                members,
-                parent: None,
-                first_of_kind: true,
-                inline: false,
-            });
-        } else {
-            for (n, g) in of_kind.iter().enumerate() {
-                out.push(Sequence {
-                    kind,
-                    members: g.2.clone(),
-                    parent: g.1,
-                    first_of_kind: n == 0,
-                    inline: false,
-                });
             }
-        }
-    }
-    for (kind, parent, members) in runs {
-        out.push(Sequence { kind, members, parent, first_of_kind: false, inline: true });
-    }
-    out
+            cont > restart
+        })
 }
 
 /// The name of a hierarchy's markers, for `marker-kind` messages.

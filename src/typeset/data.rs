@@ -6,11 +6,13 @@
 //! escaping. The schema is the template's contract; `templates/edition.typ` documents
 //! the same fields.
 
+use anyhow::Context;
 use serde::Serialize;
 
 use super::fonts::FontPlan;
-use crate::book::{self, Book, Policy, Text};
+use crate::book::{self, Book, Markers, Policy, Text};
 use crate::markdown::{Block, Doc, Inline, InlineKind};
+use crate::numbering::MarkerKind;
 
 /// The JSON files the template reads: `book.json` (metadata, fonts, intro, and per
 /// category the paths of its policies' files) and one `policy/<n>.json` per policy.
@@ -23,27 +25,33 @@ pub struct BookData {
     pub policies: Vec<(String, Vec<u8>)>,
 }
 
-/// Serialises the book and the font plan to the JSON files the template reads.
-pub fn book_data(book: &Book, fonts: &FontPlan) -> BookData {
+/// Serialises the book and the font plan to the JSON files the template reads. An
+/// error (which the views' plain strings and numbers should never cause) is
+/// returned, not papered over: an empty file would typeset a book with a policy
+/// missing and no word of why.
+pub fn book_data(book: &Book, fonts: &FontPlan) -> anyhow::Result<BookData> {
     let mut policies = Vec::new();
     let mut paths: Vec<Vec<String>> = Vec::new();
     for category in &book.categories {
         let mut list = Vec::new();
         for policy in &category.policies {
             let path = format!("policy/{}.json", policies.len() + 1);
-            policies.push((
-                path.clone(),
-                serde_json::to_vec(&policy_view(policy)).unwrap_or_default(),
-            ));
+            let json = serde_json::to_vec(&policy_view(policy))
+                .with_context(|| format!("serialising {} for Typst", policy.path))?;
+            policies.push((path.clone(), json));
             list.push(path);
         }
         paths.push(list);
     }
-    let main = book_json_with(book, fonts, &paths);
-    BookData { main, policies }
+    let main = book_json_with(book, fonts, &paths)?;
+    Ok(BookData { main, policies })
 }
 
-fn book_json_with(book: &Book, fonts: &FontPlan, paths: &[Vec<String>]) -> Vec<u8> {
+fn book_json_with(
+    book: &Book,
+    fonts: &FontPlan,
+    paths: &[Vec<String>],
+) -> anyhow::Result<Vec<u8>> {
     let view = BookFilesView {
         id: &book.id,
         title: &book.meta.title,
@@ -66,7 +74,7 @@ fn book_json_with(book: &Book, fonts: &FontPlan, paths: &[Vec<String>]) -> Vec<u
             })
             .collect(),
     };
-    serde_json::to_vec(&view).unwrap_or_default()
+    serde_json::to_vec(&view).context("serialising book.json for Typst")
 }
 
 #[derive(Serialize)]
@@ -175,7 +183,10 @@ enum NodeView<'a> {
 }
 
 fn text_view<'a>(text: &'a Text, id: Option<&str>) -> TextView<'a> {
-    TextView { title: text.title.as_deref(), blocks: blocks(&text.doc, id) }
+    TextView {
+        title: text.title.as_deref(),
+        blocks: blocks(&text.doc, &text.markers, id),
+    }
 }
 
 fn policy_view(policy: &Policy) -> PolicyView<'_> {
@@ -186,13 +197,17 @@ fn policy_view(policy: &Policy) -> PolicyView<'_> {
         issuer: &policy.meta.issuer,
         date: policy.meta.date.map(|d| d.chinese()),
         excerpt: policy.meta.excerpt,
-        blocks: blocks(&policy.doc, Some(&policy.id)),
+        blocks: blocks(&policy.doc, &policy.markers, Some(&policy.id)),
     }
 }
 
 /// Top-level blocks; first-level headings carry the ids [`book::sections`] gives them
 /// so they can be labelled (bookmarks, the TOC, HTML anchors).
-fn blocks<'a>(doc: &'a Doc, owner: Option<&str>) -> Vec<BlockView<'a>> {
+fn blocks<'a>(
+    doc: &'a Doc,
+    markers: &Markers,
+    owner: Option<&str>,
+) -> Vec<BlockView<'a>> {
     let mut ids = owner.map(|o| book::sections(doc, o)).unwrap_or_default().into_iter();
     doc.blocks
         .iter()
@@ -200,20 +215,20 @@ fn blocks<'a>(doc: &'a Doc, owner: Option<&str>) -> Vec<BlockView<'a>> {
             Block::Heading { level: 1, content, .. } => BlockView::Heading {
                 level: 1,
                 id: ids.next().map(|(id, _)| id),
-                centered: is_chapter(content),
+                centered: is_chapter(block, markers),
                 text: inlines(content),
             },
-            other => block_view(other),
+            other => block_view(other, markers),
         })
         .collect()
 }
 
-fn block_view(block: &Block) -> BlockView<'_> {
+fn block_view<'a>(block: &'a Block, markers: &Markers) -> BlockView<'a> {
     match block {
         Block::Heading { level, content, .. } => BlockView::Heading {
             level: *level,
             id: None,
-            centered: is_chapter(content),
+            centered: is_chapter(block, markers),
             text: inlines(content),
         },
         Block::Para { content, .. } => BlockView::Para { text: inlines(content) },
@@ -221,12 +236,12 @@ fn block_view(block: &Block) -> BlockView<'_> {
             start: *start,
             items: items
                 .iter()
-                .map(|item| item.iter().map(block_view).collect())
+                .map(|item| item.iter().map(|b| block_view(b, markers)).collect())
                 .collect(),
         },
-        Block::Quote { blocks, .. } => {
-            BlockView::Quote { blocks: blocks.iter().map(block_view).collect() }
-        }
+        Block::Quote { blocks, .. } => BlockView::Quote {
+            blocks: blocks.iter().map(|b| block_view(b, markers)).collect(),
+        },
         Block::Table { rows, header_rows, .. } => BlockView::Table {
             header_rows: *header_rows,
             rows: rows
@@ -273,10 +288,10 @@ fn inlines(content: &[Inline]) -> Vec<InlineView<'_>> {
 }
 
 /// Whether a heading is a chapter or section title (第一章, 第一节).
-fn is_chapter(content: &[Inline]) -> bool {
-    use crate::numbering::MarkerKind;
-    crate::numbering::recognize(&crate::markdown::plain_text(content))
-        .is_some_and(|m| matches!(m.kind, MarkerKind::Chapter | MarkerKind::Section))
+fn is_chapter(heading: &Block, markers: &Markers) -> bool {
+    markers
+        .of(heading)
+        .is_some_and(|m| matches!(m.kind(), MarkerKind::Chapter | MarkerKind::Section))
 }
 
 fn is_web_link(dest: &str) -> bool {

@@ -104,7 +104,7 @@ pub fn layout(
     let Some(today) = today else {
         anyhow::bail!("cannot represent the edition date");
     };
-    let data = data::book_data(book, &plan);
+    let data = data::book_data(book, &plan)?;
     let mut slot = cache.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let world = match slot.take() {
         Some(mut world) if world.serves(templates, fonts, today) => {
@@ -125,7 +125,7 @@ pub fn layout(
     match warned.output {
         Ok(document) => Ok(Some(Laid {
             pages: document.pages().len(),
-            page_map: query::page_map(&document),
+            page_map: query::page_map(&document)?,
             document,
             today,
             compile_time,
@@ -280,7 +280,7 @@ pub fn emit(
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     let plan = fonts.plan().map_err(|err| anyhow::anyhow!("{err}; {INSTALL_HINT}"))?;
-    let data = data::book_data(book, &plan);
+    let data = data::book_data(book, &plan)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if let Some(template_dir) = &templates.dir {
         collect_files(template_dir, template_dir, &mut files)?;

@@ -37,8 +37,10 @@ impl PageMap {
     }
 }
 
-/// Reads the pages of all labelled headings off a compiled document.
-pub fn page_map(document: &PagedDocument) -> PageMap {
+/// Reads the pages of all labelled headings off a compiled document. A page number
+/// beyond `u32` (which no laid-out book reaches) is an error rather than a wrong
+/// number in the 目录.
+pub fn page_map(document: &PagedDocument) -> anyhow::Result<PageMap> {
     let introspector = document.introspector();
     let mut anchors = Vec::new();
     for content in introspector.query_labelled() {
@@ -52,11 +54,17 @@ pub fn page_map(document: &PagedDocument) -> PageMap {
         let page = page.get();
         anchors.push(PageAnchor {
             id: label.resolve().to_string(),
-            page: u32::try_from(page).unwrap_or(u32::MAX),
+            page: page_number(page)?,
             label: page_label(document, page),
         });
     }
-    PageMap { pages: u32::try_from(document.pages().len()).unwrap_or(u32::MAX), anchors }
+    Ok(PageMap { pages: page_number(document.pages().len())?, anchors })
+}
+
+fn page_number(page: usize) -> anyhow::Result<u32> {
+    u32::try_from(page).map_err(|_| {
+        anyhow::anyhow!("page {page} is beyond the page count a book can have")
+    })
 }
 
 /// The printed label of a physical page, from the numbering pattern in force there.
