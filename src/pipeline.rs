@@ -149,7 +149,7 @@ fn build(
             let toc = previous_toc(&toc_path, &mut diagnostics);
             let html_started = Instant::now();
             let site =
-                html::render_pages(book, toc.as_ref(), &renderers.html, index(search))?;
+                html::render_pages(book, toc.as_ref(), &renderers.html, index(search)?)?;
             write_dir_atomic(html_dir, &site.files)?;
             return Ok(Some(Made {
                 toc,
@@ -165,7 +165,7 @@ fn build(
             (Some(on_html), Some(toc)) => {
                 let search = search.take();
                 Some(scope.spawn(move || -> anyhow::Result<(Site, Toc, Vec<u8>)> {
-                    let search = index(search);
+                    let search = index(search)?;
                     let site = html::render_pages(
                         book,
                         Some(&toc),
@@ -210,7 +210,7 @@ fn build(
         let (early_site, search) = match early {
             Some((site, used, _)) if used == toc => (Some(site), None),
             Some((_, _, search)) => (None, Some(search)),
-            None => (None, Some(index(search))),
+            None => (None, Some(index(search)?)),
         };
         let pages = match search {
             Some(search) if only == Only::All => {
@@ -306,8 +306,10 @@ struct Made {
 }
 
 /// The search index from its thread (empty when none was made).
-fn index(handle: Option<std::thread::ScopedJoinHandle<'_, Vec<u8>>>) -> Vec<u8> {
-    handle.map(join).unwrap_or_default()
+fn index(
+    handle: Option<std::thread::ScopedJoinHandle<'_, Result<Vec<u8>, html::HtmlError>>>,
+) -> Result<Vec<u8>, html::HtmlError> {
+    handle.map(join).transpose().map(Option::unwrap_or_default)
 }
 
 /// The result of a build's helper thread; a panic there is a bug, shown as one.

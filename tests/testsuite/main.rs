@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod interrupted;
 mod new;
+mod search_js;
 mod serve;
 mod serve_churn;
 mod toc;
