@@ -155,7 +155,7 @@ fn toc_query() -> usize {
 
 #[divan::bench]
 fn search_index() -> usize {
-    html::search_index(&loaded().1).len()
+    html::search_index(&loaded().1).unwrap().len()
 }
 
 #[divan::bench]

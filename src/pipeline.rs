@@ -288,7 +288,7 @@ impl Run<'_> {
         let toc = previous_toc(&self.paths.toc, diagnostics);
         let html_started = Instant::now();
         let site =
-            html::render_pages(book, toc.as_ref(), &self.renderers.html, join(search))?;
+            html::render_pages(book, toc.as_ref(), &self.renderers.html, join(search)?)?;
         write_dir_atomic(&self.paths.html, &site.files)?;
         Ok(Made {
             toc: None,
@@ -357,14 +357,14 @@ impl Run<'_> {
     fn early_html<'s>(
         &'s self,
         scope: &'s Scope<'s, '_>,
-        search: Option<ScopedJoinHandle<'s, Vec<u8>>>,
+        search: Option<IndexThread<'s>>,
     ) -> (Option<ScopedJoinHandle<'s, anyhow::Result<Early>>>, Option<Search<'s>>) {
         let Ok(toc) = Toc::read(&self.paths.toc) else {
             return (None, search.map(Search::Running));
         };
         let Some(search) = search else { return (None, None) };
         let handle = scope.spawn(move || -> anyhow::Result<Early> {
-            let search = join(search);
+            let search = join(search)?;
             let site = html::render_pages(
                 self.book,
                 Some(&toc),
@@ -389,7 +389,7 @@ impl Run<'_> {
         let toc = toc.clone();
         scope.spawn(move || {
             let search = match search {
-                Search::Running(handle) => join(handle),
+                Search::Running(handle) => join(handle)?,
                 Search::Made(index) => index,
             };
             let html_started = Instant::now();
@@ -421,9 +421,12 @@ impl Run<'_> {
     }
 }
 
+/// The thread that makes the search index.
+type IndexThread<'s> = ScopedJoinHandle<'s, Result<Vec<u8>, html::HtmlError>>;
+
 /// The search index: still being made on its thread, or made already.
 enum Search<'s> {
-    Running(ScopedJoinHandle<'s, Vec<u8>>),
+    Running(IndexThread<'s>),
     Made(Vec<u8>),
 }
 

@@ -74,12 +74,6 @@ pub(crate) fn flat_text(doc: &Doc, exact: bool) -> String {
         .join("\n")
 }
 
-/// [`units_with`] for a body whose markers are not at hand (tests and benchmarks).
-#[cfg(test)]
-pub(crate) fn units(doc: &Doc, exact: bool) -> Vec<Unit> {
-    units_with(doc, &Markers::of_doc(doc, None), exact)
-}
-
 /// The units of a body in reading order, each with its section; `markers` are the
 /// ones the book recorded for it.
 pub(crate) fn units_with(doc: &Doc, markers: &Markers, exact: bool) -> Vec<Unit> {

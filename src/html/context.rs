@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::HtmlError;
 use crate::book::{self, Book, Policy, Text};
 use crate::markdown::{Block, Doc, Inline, InlineKind, plain_text};
 use crate::toc::{Toc, TocEntry};
@@ -88,6 +89,18 @@ impl<'a> Links<'a> {
     /// `file#id`, the link to an id from any page.
     pub(crate) fn href(&self, id: &str) -> Option<String> {
         self.file(id).map(|file| format!("{file}#{id}"))
+    }
+
+    /// The page file of a category, policy or section of the book. [`Links::new`]
+    /// places every one of them, so a miss is a bug here; it is an error rather than
+    /// an empty link in the site.
+    pub(crate) fn page_file(&self, id: &str) -> Result<&str, HtmlError> {
+        self.file(id).ok_or_else(|| HtmlError::NoPage(id.to_string()))
+    }
+
+    /// [`Links::href`] of a category, policy or section, which always has a page.
+    pub(crate) fn page_href(&self, id: &str) -> Result<String, HtmlError> {
+        Ok(format!("{}#{id}", self.page_file(id)?))
     }
 
     /// The printed page of an id and the link to its physical page in the PDF.
@@ -188,14 +201,17 @@ struct NavSection {
     page: Option<PageRef>,
 }
 
-pub(crate) fn site_view<'a>(book: &'a Book, links: &'a Links<'_>) -> SiteView<'a> {
+pub(crate) fn site_view<'a>(
+    book: &'a Book,
+    links: &'a Links<'_>,
+) -> Result<SiteView<'a>, HtmlError> {
     let autospace = book
         .meta
         .style
         .get("cjk_latin_spacing")
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(false);
-    SiteView {
+    Ok(SiteView {
         id: &book.id,
         title: &book.meta.title,
         subtitle: book.meta.subtitle.as_deref(),
@@ -207,36 +223,47 @@ pub(crate) fn site_view<'a>(book: &'a Book, links: &'a Links<'_>) -> SiteView<'a
         toc: book
             .categories
             .iter()
-            .map(|c| NavCategory {
-                id: &c.id,
-                number: c.number,
-                title: &c.title,
-                href: links.href(&c.id).unwrap_or_default(),
-                own_page: c.body.is_some(),
-                page: links.page(&c.id),
-                policies: c
-                    .policies
-                    .iter()
-                    .map(|p| NavPolicy {
-                        id: &p.id,
-                        title: &p.meta.title,
-                        href: links.file(&p.id).unwrap_or_default().to_string(),
-                        page: links.page(&p.id),
-                        sections: p
-                            .sections()
-                            .into_iter()
-                            .map(|(id, block)| NavSection {
-                                title: heading_text(block),
-                                href: links.href(&id).unwrap_or_default(),
-                                page: links.page(&id),
-                                id,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+            .map(|c| {
+                Ok(NavCategory {
+                    id: &c.id,
+                    number: c.number,
+                    title: &c.title,
+                    href: links.page_href(&c.id)?,
+                    own_page: c.body.is_some(),
+                    page: links.page(&c.id),
+                    policies: c
+                        .policies
+                        .iter()
+                        .map(|p| nav_policy(p, links))
+                        .collect::<Result<_, _>>()?,
+                })
             })
-            .collect(),
-    }
+            .collect::<Result<_, HtmlError>>()?,
+    })
+}
+
+fn nav_policy<'a>(
+    policy: &'a Policy,
+    links: &Links<'_>,
+) -> Result<NavPolicy<'a>, HtmlError> {
+    Ok(NavPolicy {
+        id: &policy.id,
+        title: &policy.meta.title,
+        href: links.page_file(&policy.id)?.to_string(),
+        page: links.page(&policy.id),
+        sections: policy
+            .sections()
+            .into_iter()
+            .map(|(id, block)| {
+                Ok(NavSection {
+                    title: heading_text(block),
+                    href: links.page_href(&id)?,
+                    page: links.page(&id),
+                    id,
+                })
+            })
+            .collect::<Result<_, HtmlError>>()?,
+    })
 }
 
 /// What a page shows.
@@ -307,7 +334,10 @@ struct PolicyView<'a> {
 
 /// Every page in reading order: the index, then per category its page (if it has a
 /// body) and its policies, each with its prev/next neighbours.
-pub(crate) fn pages<'a>(book: &'a Book, links: &'a Links<'_>) -> Vec<PageView<'a>> {
+pub(crate) fn pages<'a>(
+    book: &'a Book,
+    links: &'a Links<'_>,
+) -> Result<Vec<PageView<'a>>, HtmlError> {
     let mut pages = vec![PageView {
         kind: PageKind::Index,
         file: INDEX.to_string(),
@@ -323,18 +353,19 @@ pub(crate) fn pages<'a>(book: &'a Book, links: &'a Links<'_>) -> Vec<PageView<'a
         policy: None,
     }];
     for category in &book.categories {
+        let href = links.page_href(&category.id)?;
         let head = |body| CategoryHead {
             id: &category.id,
             number: category.number,
             title: &category.title,
-            href: links.href(&category.id).unwrap_or_default(),
+            href: href.clone(),
             page: links.page(&category.id),
             body,
         };
         if let Some(body) = &category.body {
             pages.push(PageView {
                 kind: PageKind::Category,
-                file: links.file(&category.id).unwrap_or_default().to_string(),
+                file: links.page_file(&category.id)?.to_string(),
                 current: &category.id,
                 title: format!("{}.{}", category.number, category.title),
                 prev: None,
@@ -347,7 +378,7 @@ pub(crate) fn pages<'a>(book: &'a Book, links: &'a Links<'_>) -> Vec<PageView<'a
         for policy in &category.policies {
             pages.push(PageView {
                 kind: PageKind::Policy,
-                file: links.file(&policy.id).unwrap_or_default().to_string(),
+                file: links.page_file(&policy.id)?.to_string(),
                 current: &policy.id,
                 title: policy.meta.title.clone(),
                 prev: None,
@@ -373,7 +404,7 @@ pub(crate) fn pages<'a>(book: &'a Book, links: &'a Links<'_>) -> Vec<PageView<'a
         page.prev = i.checked_sub(1).map(|j| neighbours[j].clone());
         page.next = neighbours.get(i + 1).cloned();
     }
-    pages
+    Ok(pages)
 }
 
 fn text_view<'a>(text: &'a Text, owner: &str, links: &Links<'_>) -> TextView<'a> {

@@ -65,6 +65,14 @@ pub enum HtmlError {
         /// minijinja's error, with line information.
         source: minijinja::Error,
     },
+    /// The search index did not serialise: the site would have no search.
+    #[error("writing the search index: {0}")]
+    SearchIndex(serde_json::Error),
+    /// A category, policy or section of the book has no page in the site. `Links`
+    /// gives each one, so this is a bug in huibian; without this the link would be
+    /// empty.
+    #[error("internal error: no page of the site holds `{0}`")]
+    NoPage(String),
 }
 
 /// The name of the search index file, a script assigning `window.HUIBIAN_SEARCH`
@@ -78,13 +86,13 @@ pub fn render_site(
     toc: Option<&Toc>,
     templates: &HtmlTemplates,
 ) -> Result<Site, HtmlError> {
-    render_pages(book, toc, templates, search_index(book))
+    render_pages(book, toc, templates, search_index(book)?)
 }
 
 /// The search index as `search-index.js`. It needs no page numbers, so a build
 /// makes it while Typst lays the book out, then hands it to [`render_pages`].
-pub fn search_index(book: &Book) -> Vec<u8> {
-    search::index_script(book, &context::Links::new(book, None)).into_bytes()
+pub fn search_index(book: &Book) -> Result<Vec<u8>, HtmlError> {
+    Ok(search::index_script(book, &context::Links::new(book, None))?.into_bytes())
 }
 
 /// Renders the pages (which print the PDF's page numbers from `toc`) and adds the
@@ -97,7 +105,7 @@ pub fn render_pages(
 ) -> Result<Site, HtmlError> {
     let links = context::Links::new(book, toc);
     let env = templates.environment()?;
-    let site = context::site_view(book, &links);
+    let site = context::site_view(book, &links)?;
     let mut files = Vec::new();
 
     let render = |name: &str, ctx: minijinja::Value| -> Result<Vec<u8>, HtmlError> {
@@ -106,7 +114,7 @@ pub fn render_pages(
         template.render(ctx).map(String::into_bytes).map_err(err)
     };
 
-    for page in context::pages(book, &links) {
+    for page in context::pages(book, &links)? {
         let ctx = minijinja::context! { site => &site, page => &page };
         let template = match page.kind {
             context::PageKind::Index => "index.html",

@@ -19,12 +19,14 @@
 //!   "paras":    [[section, suffix, text], …],
 //!   "grams":    { "专精": [delta-coded paragraph numbers], … } }
 //! ```
-//! `search.js` implements [`SearchIndex::find`] in the browser.
+//! `templates/html/search.js` is the search itself; the testsuite runs it on this
+//! index (`tests/testsuite/search_js.rs`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::HtmlError;
 use super::context::{INDEX, INTRO, Links, block_ids};
 use crate::book::Book;
 use crate::markdown::{Block, Doc, plain_text};
@@ -43,21 +45,8 @@ pub struct SearchIndex {
     pub grams: BTreeMap<String, Vec<usize>>,
 }
 
-/// One search hit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    /// The page's title (the policy's).
-    pub page_title: String,
-    /// The section's title, empty before the first section.
-    pub section: String,
-    /// `file#anchor`.
-    pub href: String,
-    /// The paragraph's text.
-    pub text: String,
-}
-
-/// The character as search compares it.
-pub fn fold(c: char) -> char {
+/// The character as search compares it (search.js folds the same way).
+fn fold(c: char) -> char {
     let c = match u32::from(c) {
         code @ 0xFF01..=0xFF5E => char::from_u32(code - 0xFEE0).unwrap_or(c),
         _ => c,
@@ -67,17 +56,6 @@ pub fn fold(c: char) -> char {
 
 fn folded(text: &str) -> String {
     text.chars().map(fold).collect()
-}
-
-/// The bigrams of a folded text, each once: adjacent letters or digits (Han
-/// included), so no bigram holds a space or punctuation (the phrase check still
-/// compares those). Pairs of chars, not strings: the index of a book has tens of
-/// thousands of them, and comparing strings was most of its cost.
-fn bigrams(folded: &str) -> Vec<(char, char)> {
-    let mut grams: Vec<(char, char)> = pairs(folded).collect();
-    grams.sort_unstable();
-    grams.dedup();
-    grams
 }
 
 /// A multiply-rotate hash for bigram keys: the index hashes every bigram of the book,
@@ -124,7 +102,7 @@ fn indexed(c: char) -> bool {
 
 impl SearchIndex {
     /// Builds the index of the book's pages.
-    pub(crate) fn build(book: &Book, links: &Links<'_>) -> Self {
+    pub(crate) fn build(book: &Book, links: &Links<'_>) -> Result<Self, HtmlError> {
         let mut index = SearchIndex {
             v: 1,
             pages: Vec::new(),
@@ -138,12 +116,12 @@ impl SearchIndex {
         }
         for category in &book.categories {
             if let Some(body) = &category.body {
-                let file = links.file(&category.id).unwrap_or(INDEX);
+                let file = links.page_file(&category.id)?;
                 let title = format!("{}.{}", category.number, category.title);
                 index.add_page(file, &title, &category.id, None, &body.doc);
             }
             for policy in &category.policies {
-                let file = links.file(&policy.id).unwrap_or(INDEX);
+                let file = links.page_file(&policy.id)?;
                 let title = &policy.meta.title;
                 index.add_page(file, title, &policy.id, Some(title), &policy.doc);
             }
@@ -177,7 +155,7 @@ impl SearchIndex {
                 (gram, deltas)
             })
             .collect();
-        index
+        Ok(index)
     }
 
     fn add_page(
@@ -206,62 +184,10 @@ impl SearchIndex {
         }
     }
 
-    /// The paragraphs matching `query`, in book order (what `search.js` finds).
-    pub fn find(&self, query: &str) -> Vec<Hit> {
-        let terms: Vec<String> =
-            folded(query).split_whitespace().map(String::from).collect();
-        if terms.is_empty() {
-            return Vec::new();
-        }
-        let mut candidates: Option<BTreeSet<usize>> = None;
-        for term in &terms {
-            for (a, b) in bigrams(term) {
-                let gram = String::from_iter([a, b]);
-                let Some(deltas) = self.grams.get(&gram) else { return Vec::new() };
-                let mut n = 0;
-                let list: BTreeSet<usize> = deltas
-                    .iter()
-                    .map(|d| {
-                        n += d;
-                        n
-                    })
-                    .collect();
-                candidates = Some(match candidates {
-                    Some(c) => c.intersection(&list).copied().collect(),
-                    None => list,
-                });
-            }
-        }
-        let candidates = candidates.unwrap_or_else(|| (0..self.paras.len()).collect());
-        candidates
-            .into_iter()
-            .filter(|&n| {
-                let text = folded(&self.paras[n].2);
-                terms.iter().all(|t| text.contains(t.as_str()))
-            })
-            .map(|n| {
-                let (section, suffix, text) = &self.paras[n];
-                let (page, _, section_title) = &self.sections[*section];
-                let (file, page_title, owner) = &self.pages[*page];
-                let anchor = if suffix.is_empty() {
-                    owner.clone()
-                } else {
-                    format!("{owner}-{suffix}")
-                };
-                Hit {
-                    page_title: page_title.clone(),
-                    section: section_title.clone(),
-                    href: format!("{file}#{anchor}"),
-                    text: text.clone(),
-                }
-            })
-            .collect()
-    }
-
     /// The index as the script the site loads.
-    pub fn to_script(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
-        format!("window.HUIBIAN_SEARCH = {json};\n")
+    pub fn to_script(&self) -> Result<String, HtmlError> {
+        let json = serde_json::to_string(self).map_err(HtmlError::SearchIndex)?;
+        Ok(format!("window.HUIBIAN_SEARCH = {json};\n"))
     }
 }
 
@@ -291,6 +217,6 @@ fn block_text(block: &Block) -> String {
 }
 
 /// The search index of the book as `search-index.js`.
-pub(crate) fn index_script(book: &Book, links: &Links<'_>) -> String {
-    SearchIndex::build(book, links).to_script()
+pub(crate) fn index_script(book: &Book, links: &Links<'_>) -> Result<String, HtmlError> {
+    SearchIndex::build(book, links)?.to_script()
 }

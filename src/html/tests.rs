@@ -342,79 +342,101 @@ fn cross_references_link_to_the_target_page_and_anchor() {
     check_links(&site, Some(&toc));
 }
 
+/// The index as `search-index.js` carries it, parsed back.
+fn index_json(book: &Book, toc: Option<&Toc>) -> serde_json::Value {
+    let script = SearchIndex::build(book, &Links::new(book, toc))
+        .expect("every id has a page")
+        .to_script()
+        .expect("the index serialises");
+    let json = script
+        .strip_prefix("window.HUIBIAN_SEARCH = ")
+        .and_then(|s| s.trim_end().strip_suffix(';'))
+        .expect("a script assigning window.HUIBIAN_SEARCH");
+    serde_json::from_str(json).expect("the index is JSON")
+}
+
+/// The paragraphs a bigram's delta-coded list names.
+fn postings(index: &serde_json::Value, gram: &str) -> Vec<usize> {
+    let mut n = 0;
+    index["grams"][gram]
+        .as_array()
+        .unwrap_or_else(|| panic!("no bigram {gram}"))
+        .iter()
+        .map(|d| {
+            n += d.as_u64().unwrap() as usize;
+            n
+        })
+        .collect()
+}
+
+// What search finds is search.js's business, tested on the real index by
+// tests/testsuite/search_js.rs; these hold the index itself to its format.
 #[test]
-fn search_finds_phrases_with_policy_section_and_anchor() {
+fn search_index_lists_each_paragraph_under_its_bigrams_with_page_section_and_anchor() {
     let book = load("tests/fixtures/basic");
     let toc = toc_for(&book);
-    let index = SearchIndex::build(&book, &Links::new(&book, Some(&toc)));
+    let index = index_json(&book, Some(&toc));
     let site = render(&book, Some(&toc));
+    assert_eq!(index["v"], 1);
+    let paras = index["paras"].as_array().unwrap();
+    let para = |n: usize| paras[n][2].as_str().unwrap();
 
-    let hits = index.find("失信被执行人");
-    assert!(!hits.is_empty());
-    let hit = &hits[0];
-    assert_eq!(hit.page_title, "北京市单用途预付卡管理条例");
-    assert_eq!(hit.section, "第二章 发行与兑付");
-    assert!(hit.text.contains("失信被执行人"));
-    // The hit links to a paragraph that exists.
-    let (file, anchor) = hit.href.split_once('#').unwrap();
-    assert!(
-        text(&site, file)
-            .contains(&format!("<p id=\"{anchor}\">（一）被列为失信被执行人的；"))
-    );
+    // A bigram lists exactly the paragraphs holding it, ascending, each once.
+    let listed = postings(&index, "失信");
+    let holding: Vec<usize> =
+        (0..paras.len()).filter(|&n| para(n).contains("失信")).collect();
+    assert!(!listed.is_empty());
+    assert_eq!(listed, holding);
+    // Full-width and upper-case Latin are folded in the keys, never punctuation.
+    for gram in index["grams"].as_object().unwrap().keys() {
+        assert_eq!(gram.chars().count(), 2, "{gram}");
+        assert!(
+            gram.chars().all(|c| c.is_alphanumeric() && !c.is_ascii_uppercase()),
+            "{gram}"
+        );
+    }
 
-    // Titles are found too, and link to the policy's heading.
-    let hits = index.find("单用途预付卡管理条例");
-    assert_eq!(
-        hits[0].href,
-        format!(
-            "{}#优化营商环境-单用途预付卡",
-            policy_file(&site, &book, "优化营商环境-单用途预付卡")
-        )
+    // A paragraph names its section, the section its page: the anchor it links to
+    // is on that page.
+    let n = holding[0];
+    let section = &index["sections"][paras[n][0].as_u64().unwrap() as usize];
+    let page = &index["pages"][section[0].as_u64().unwrap() as usize];
+    assert_eq!(page[1], "北京市单用途预付卡管理条例");
+    assert_eq!(section[2], "第二章 发行与兑付");
+    let (file, owner, suffix) = (
+        page[0].as_str().unwrap(),
+        page[2].as_str().unwrap(),
+        paras[n][1].as_str().unwrap(),
     );
-
-    // Every bigram of the phrase may occur without the phrase: no hit then.
     assert!(
-        index.find("卡预付").is_empty()
-            || index.find("卡预付").iter().all(|h| h.text.contains("卡预付"))
+        text(&site, file).contains(&format!(
+            "<p id=\"{owner}-{suffix}\">（一）被列为失信被执行人的；"
+        ))
     );
-    assert!(index.find("专精特新告知承诺制").is_empty());
-    // Full-width and upper-case Latin fold; several terms must all occur.
-    let both = index.find("预付卡  消费者协会");
-    assert!(
-        !both.is_empty()
-            && both
-                .iter()
-                .all(|h| h.text.contains("预付卡") && h.text.contains("消费者协会"))
-    );
-    assert!(index.find("").is_empty());
-    // Punctuation has no bigrams but is compared in the text.
-    assert!(!index.find("的；").is_empty());
-    assert!(index.find("失信被执行人。。").is_empty());
-    // A single character scans every paragraph.
-    assert!(!index.find("卡").is_empty());
+    // A policy's title is a paragraph of its own, anchored at the policy's heading.
+    let title =
+        (0..paras.len()).find(|&n| para(n) == "北京市单用途预付卡管理条例").unwrap();
+    assert_eq!(paras[title][1], "");
 }
 
 #[test]
-fn search_index_of_the_real_edition_finds_zhuanjingtexin() {
+fn search_index_of_the_real_edition_lists_zhuanjingtexin() {
     if !folder("sources/2021-Q4").is_dir() {
         return;
     }
     let book = load("sources/2021-Q4");
-    let index = SearchIndex::build(&book, &Links::new(&book, None));
-    let hits = index.find("专精特新");
+    let index = index_json(&book, None);
+    let paras = index["paras"].as_array().unwrap();
+    let listed: Vec<usize> = postings(&index, "专精")
+        .into_iter()
+        .filter(|&n| postings(&index, "精特").contains(&n))
+        .collect();
     assert!(
-        hits.iter()
-            .any(|h| h.page_title
+        listed
+            .iter()
+            .any(|&n| paras[n][2]
                 == "北京市关于促进“专精特新”中小企业高质量发展的若干措施")
     );
-    assert!(!index.find("告知承诺制").is_empty());
-    let script = index.to_script();
-    let json = script
-        .trim_start_matches("window.HUIBIAN_SEARCH = ")
-        .trim_end()
-        .trim_end_matches(';');
-    let value: serde_json::Value = serde_json::from_str(json).expect("the index is JSON");
-    assert!(value["grams"]["专精"].is_array());
 }
 
 #[test]

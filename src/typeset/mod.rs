@@ -7,6 +7,7 @@
 //! warnings become [`Diagnostic`]s pointing into the template.
 
 pub mod data;
+#[cfg(feature = "folder-world")]
 pub mod folder;
 pub mod fonts;
 pub mod query;

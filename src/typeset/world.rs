@@ -8,6 +8,7 @@
 //! it is only ever printed. `today` is the edition's publication date, so two builds of
 //! the same sources give the same PDF.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
+use typst_kit::files::{FileLoader, FileStore};
 
 use super::data::BookData;
 use super::fonts::Fonts;
@@ -68,26 +70,87 @@ impl Templates {
     }
 }
 
+/// A Typst project folder as [`FileStore`]s see it: the files under one canonical
+/// root, and nothing that resolves (through links) outside it.
+///
+/// Both worlds read their folder through this and cache it in a [`FileStore`]:
+/// [`HuibianWorld`] the template folder, [`super::folder::FolderWorld`] the folder
+/// `--emit-typst` writes. One file layer, so that the yardstick times the same reads
+/// as the build it measures.
+#[derive(Debug, Clone)]
+pub(crate) struct Folder {
+    /// `None`: no folder at all (the built-in template), every file is missing.
+    root: Option<PathBuf>,
+}
+
+impl Folder {
+    /// `root` must be canonical, or links inside it would count as leaving it.
+    pub(crate) fn new(root: Option<PathBuf>) -> Self {
+        Self { root }
+    }
+}
+
+impl FileLoader for Folder {
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        if !matches!(id.root(), VirtualRoot::Project) {
+            return Err(FileError::AccessDenied);
+        }
+        let Some(root) = &self.root else {
+            return Err(FileError::NotFound(PathBuf::from(id.vpath().get_with_slash())));
+        };
+        let path = id.vpath().realize(root).map_err(FileError::Realize)?;
+        let canonical = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
+        if !canonical.starts_with(root) {
+            return Err(FileError::AccessDenied);
+        }
+        if canonical.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        std::fs::read(&canonical)
+            .map(Bytes::new)
+            .map_err(|e| FileError::from_io(e, &path))
+    }
+}
+
+/// What [`HuibianWorld`]'s file store loads: the main template and the book's data
+/// from memory, anything else from the template folder.
+struct Served {
+    templates: Templates,
+    folder: Folder,
+    /// The main template, `book.json` and the policies' JSON files, by file id.
+    memory: HashMap<FileId, Bytes>,
+}
+
+impl FileLoader for Served {
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        match self.memory.get(&id) {
+            Some(bytes) => Ok(bytes.clone()),
+            None => self.folder.load(id),
+        }
+    }
+}
+
 /// The compilation environment of one edition.
 pub struct HuibianWorld {
     library: LazyHash<Library>,
     fonts: Arc<Fonts>,
-    templates: Templates,
     main: FileId,
     data_id: FileId,
-    main_source: Source,
-    data: Bytes,
-    /// The policies' JSON files, by file id.
-    policies: std::collections::HashMap<FileId, Bytes>,
+    files: FileStore<Served>,
     today: Datetime,
 }
 
-fn policy_files(
-    files: Vec<(String, Vec<u8>)>,
-) -> anyhow::Result<std::collections::HashMap<FileId, Bytes>> {
-    files
+/// The files served from memory: the main template, `book.json`, the policies.
+fn memory_files(
+    templates: &Templates,
+    data: BookData,
+) -> anyhow::Result<HashMap<FileId, Bytes>> {
+    let main = (MAIN_TEMPLATE.to_string(), templates.main.clone().into_bytes());
+    let book = (DATA_PATH.to_string(), data.main);
+    [main, book]
         .into_iter()
-        .map(|(path, json)| Ok((file_id(&path)?, Bytes::new(json))))
+        .chain(data.policies)
+        .map(|(path, bytes)| Ok((file_id(&path)?, Bytes::new(bytes))))
         .collect()
 }
 
@@ -105,17 +168,14 @@ impl HuibianWorld {
         fonts: Arc<Fonts>,
         today: Datetime,
     ) -> anyhow::Result<Self> {
-        let main = file_id(MAIN_TEMPLATE)?;
-        let main_source = Source::new(main, templates.main.clone());
+        let memory = memory_files(&templates, data)?;
+        let folder = Folder::new(templates.dir.clone());
         Ok(Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
-            templates,
-            main,
+            main: file_id(MAIN_TEMPLATE)?,
             data_id: file_id(DATA_PATH)?,
-            main_source,
-            data: Bytes::new(data.main),
-            policies: policy_files(data.policies)?,
+            files: FileStore::new(Served { templates, folder, memory }),
             today,
         })
     }
@@ -132,7 +192,7 @@ impl HuibianWorld {
 
     /// The templates this world serves.
     pub fn templates(&self) -> &Templates {
-        &self.templates
+        &self.files.loader().templates
     }
 
     /// Whether this world can serve a build with these templates, fonts and date
@@ -143,51 +203,30 @@ impl HuibianWorld {
         fonts: &Arc<Fonts>,
         today: Datetime,
     ) -> bool {
-        self.templates.main == templates.main
-            && self.templates.dir == templates.dir
+        let ours = self.templates();
+        ours.main == templates.main
+            && ours.dir == templates.dir
             && Arc::ptr_eq(&self.fonts, fonts)
             && self.today == today
     }
 
-    /// Replaces the book data (for rebuilds in one process).
+    /// Replaces the book data for the next compile in this process, and has every
+    /// template-folder file read again (an edit there must show).
     pub fn set_data(&mut self, data: BookData) -> anyhow::Result<()> {
-        self.data = Bytes::new(data.main);
-        // Unchanged files keep their old `Bytes`, so Typst sees them as unchanged.
-        let mut files = policy_files(data.policies)?;
-        for (id, bytes) in &mut files {
-            if let Some(old) = self.policies.get(id)
+        let served = self.files.loader_mut();
+        let mut memory = memory_files(&served.templates, data)?;
+        // Unchanged files keep their old `Bytes`, whose hashes Typst has already taken.
+        for (id, bytes) in &mut memory {
+            if let Some(old) = served.memory.get(id)
                 && old.as_slice() == bytes.as_slice()
             {
                 *bytes = old.clone();
             }
         }
-        self.policies = files;
+        served.memory = memory;
+        // Stale sources are edited in place on their next read, not parsed afresh.
+        self.files.reset();
         Ok(())
-    }
-
-    /// Reads a template-folder file other than the main template, refusing anything
-    /// that resolves (through links) outside the folder.
-    fn template_file(&self, id: FileId) -> FileResult<Bytes> {
-        let rooted = id.get();
-        if !matches!(rooted.root(), VirtualRoot::Project) {
-            return Err(FileError::AccessDenied);
-        }
-        let Some(dir) = &self.templates.dir else {
-            return Err(FileError::NotFound(PathBuf::from(
-                rooted.vpath().get_with_slash(),
-            )));
-        };
-        let path = rooted.vpath().realize(dir).map_err(FileError::Realize)?;
-        let canonical = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
-        if !canonical.starts_with(dir) {
-            return Err(FileError::AccessDenied);
-        }
-        if canonical.is_dir() {
-            return Err(FileError::IsDirectory);
-        }
-        std::fs::read(&canonical)
-            .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, &path))
     }
 }
 
@@ -205,25 +244,11 @@ impl World for HuibianWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main {
-            return Ok(self.main_source.clone());
-        }
-        let bytes = self.template_file(id)?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
-        Ok(Source::new(id, text.to_string()))
+        self.files.source(id)
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.data_id {
-            return Ok(self.data.clone());
-        }
-        if let Some(bytes) = self.policies.get(&id) {
-            return Ok(bytes.clone());
-        }
-        if id == self.main {
-            return Ok(Bytes::from_string(self.main_source.clone()));
-        }
-        self.template_file(id)
+        self.files.file(id)
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -232,5 +257,72 @@ impl World for HuibianWorld {
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         Some(self.today)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(book: &str) -> BookData {
+        BookData {
+            main: book.as_bytes().to_vec(),
+            policies: vec![("policy/1.json".into(), b"{}".to_vec())],
+        }
+    }
+
+    fn text(world: &HuibianWorld, path: &str) -> FileResult<String> {
+        let id = file_id(path).unwrap();
+        world.file(id).map(|b| String::from_utf8(b.to_vec()).unwrap())
+    }
+
+    #[test]
+    fn serves_memory_and_the_template_folder_and_rereads_it_for_new_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates_dir = dir.path().join("templates");
+        std::fs::create_dir_all(templates_dir.join("lib")).unwrap();
+        std::fs::write(templates_dir.join(MAIN_TEMPLATE), "on disk, shadowed").unwrap();
+        std::fs::write(templates_dir.join("lib/a.typ"), "a1").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.txt"),
+            templates_dir.join("out"),
+        )
+        .unwrap();
+        let templates = Templates {
+            dir: Some(templates_dir.canonicalize().unwrap()),
+            main: "#import \"lib/a.typ\"".into(),
+        };
+        let fonts = Arc::new(Fonts::without_system(&[]));
+        let today = Datetime::from_ymd(2021, 12, 31).unwrap();
+        let mut world =
+            HuibianWorld::new(templates, data("{\"v\":1}"), fonts, today).unwrap();
+
+        let main = world.source(world.main()).unwrap();
+        assert_eq!(main.text(), "#import \"lib/a.typ\"");
+        assert_eq!(text(&world, DATA_PATH).unwrap(), "{\"v\":1}");
+        assert_eq!(text(&world, "policy/1.json").unwrap(), "{}");
+        assert_eq!(text(&world, "lib/a.typ").unwrap(), "a1");
+        assert_eq!(text(&world, "out"), Err(FileError::AccessDenied));
+        assert_eq!(text(&world, "lib"), Err(FileError::IsDirectory));
+        assert!(matches!(text(&world, "none.typ"), Err(FileError::NotFound(_))));
+
+        // Within one compile a file is read once; the next build's data re-reads it.
+        std::fs::write(templates_dir.join("lib/a.typ"), "a2").unwrap();
+        assert_eq!(text(&world, "lib/a.typ").unwrap(), "a1");
+        world.set_data(data("{\"v\":2}")).unwrap();
+        assert_eq!(text(&world, "lib/a.typ").unwrap(), "a2");
+        assert_eq!(text(&world, DATA_PATH).unwrap(), "{\"v\":2}");
+        assert_eq!(world.source(world.main()).unwrap().text(), main.text());
+    }
+
+    #[test]
+    fn the_built_in_template_has_no_folder() {
+        let fonts = Arc::new(Fonts::without_system(&[]));
+        let today = Datetime::from_ymd(2021, 12, 31).unwrap();
+        let world =
+            HuibianWorld::new(Templates::builtin(), data("{}"), fonts, today).unwrap();
+        assert!(world.source(world.main()).unwrap().text().contains("book.json"));
+        assert!(matches!(text(&world, "lib/a.typ"), Err(FileError::NotFound(_))));
     }
 }

@@ -16,6 +16,7 @@ mod import;
 mod interrupted;
 mod new;
 mod one_way;
+mod search_js;
 mod serve;
 mod serve_churn;
 mod toc;
