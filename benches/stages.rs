@@ -55,7 +55,7 @@ fn layout(cache: &WorldCache) -> Laid {
     let (_, book, _) = loaded();
     let mut sources = Sources::new();
     let mut diags = Diagnostics::default();
-    let templates = Templates::locate(root()).unwrap();
+    let templates = Templates::locate(&root().join("templates")).unwrap();
     typeset::layout(book, fonts(), &templates, cache, &mut sources, &mut diags)
         .unwrap()
         .unwrap()
@@ -161,7 +161,7 @@ fn search_index() -> usize {
 #[divan::bench]
 fn html_pages(bencher: divan::Bencher) {
     let (_, book, _) = loaded();
-    let templates = HtmlTemplates::locate(root()).unwrap();
+    let templates = HtmlTemplates::locate(&root().join("templates")).unwrap();
     let toc = toc::build(book, &laid().page_map).unwrap();
     bencher.bench(|| {
         html::render_pages(book, Some(&toc), &templates, Vec::new()).unwrap().size()

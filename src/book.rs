@@ -183,10 +183,18 @@ fn collect_markers(blocks: &[Block], out: &mut Vec<BlockMarker>) {
     }
 }
 
+/// The marker a heading or paragraph opens with, located in its source.
+#[expect(
+    clippy::expect_used,
+    reason = "recognize returns a range on char boundaries of the text it was given"
+)]
 fn block_marker(content: &[Inline], span: &Span) -> Option<BlockMarker> {
     let plain = plain_text(content);
     let marker = recognize(&plain)?;
-    let text = plain.get(marker.range.clone()).unwrap_or_default().to_string();
+    let text = plain
+        .get(marker.range.clone())
+        .expect("recognize returns a range of the text it was given")
+        .to_string();
     let located = match content.first() {
         Some(Inline { kind: InlineKind::Text(_), span: first }) => Span::new(
             first.source,

@@ -52,7 +52,12 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, message)
     }
 
-    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    /// A finding whose severity its producer decided.
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity,
             code,

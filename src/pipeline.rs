@@ -82,16 +82,16 @@ impl Renderers {
         });
         Ok(Self {
             fonts,
-            typst: Templates::locate(project.root())?,
-            html: HtmlTemplates::locate(project.root())?,
+            typst: Templates::locate(&project.templates_dir())?,
+            html: HtmlTemplates::locate(&project.templates_dir())?,
             world: Default::default(),
         })
     }
 
     /// Reads the templates again (serve, after an edit to one of them).
     pub fn reload_templates(&mut self, project: &Project) -> anyhow::Result<()> {
-        self.typst = Templates::locate(project.root())?;
-        self.html = HtmlTemplates::locate(project.root())?;
+        self.typst = Templates::locate(&project.templates_dir())?;
+        self.html = HtmlTemplates::locate(&project.templates_dir())?;
         Ok(())
     }
 }

@@ -64,6 +64,12 @@ pub(super) fn check_edition(
             );
         }
     }
+    check_categories(edition, diags);
+    unlisted_files(edition, sources, diags);
+}
+
+/// Categories still marked for revision by `huibian new`, and empty ones.
+fn check_categories(edition: &Edition, diags: &mut Diagnostics) {
     for category in &edition.categories {
         if category.title.contains(crate::scaffold::TODO_OPEN) {
             diags.push(
@@ -90,7 +96,6 @@ pub(super) fn check_edition(
             );
         }
     }
-    unlisted_files(edition, sources, diags);
 }
 
 /// Markdown files under the edition folder that the manifest does not name.

@@ -2,7 +2,7 @@
 //! located in the source.
 
 use crate::book::{BlockMarker, Policy};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::markdown::{Block, plain_text};
 use crate::numbering;
 use crate::source::{Sources, Span};
@@ -22,12 +22,9 @@ pub(super) fn check_policy(policy: &Policy, sources: &Sources, diags: &mut Diagn
         numbered.iter().map(|(_, m)| m.marker.clone()).collect();
     for finding in numbering::validate(&markers, hierarchy, policy.meta.excerpt) {
         let Some((_, marker)) = numbered.get(finding.item) else { continue };
-        let error = finding.code.starts_with("numbering-");
-        let mut diagnostic = if error {
-            Diagnostic::error(finding.code, finding.message)
-        } else {
-            Diagnostic::warning(finding.code, finding.message)
-        };
+        let error = finding.severity == Severity::Error;
+        let mut diagnostic =
+            Diagnostic::new(finding.severity, finding.code, finding.message);
         diagnostic = diagnostic.with_span(marker.span.clone());
         if let Some(expected) = finding.expected {
             diagnostic = diagnostic.with_label(format!("expected {expected}"));

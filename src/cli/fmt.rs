@@ -97,7 +97,7 @@ fn format_one(
 ) -> anyhow::Result<Option<bool>> {
     let path = &target.path;
     let mut file = files::format_file(path, target.role, options)?;
-    let (Some(text), Some(formatted)) = (file.text(), &file.formatted) else {
+    let Some((text, formatted)) = file.formatted() else {
         // Only then: the warnings of a file that formats (a BOM, CRLF) are what
         // formatting repairs.
         let findings = file.diagnostics.take();

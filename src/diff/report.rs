@@ -13,58 +13,56 @@ pub const HTML_TEMPLATE: &str = include_str!("../../templates/diff.html");
 
 /// The summary as (label, value) rows, the same in every format.
 pub fn summary_rows(s: &Summary) -> Vec<(&'static str, String)> {
-    let mut rows = vec![
-        ("added", s.added.to_string()),
-        ("removed", s.removed.to_string()),
-        ("changed", format!("{} ({} edits)", s.changed, s.edits)),
-        ("unchanged", s.unchanged.to_string()),
-        ("moved", s.moved.to_string()),
-        ("renamed", s.renamed.to_string()),
-        ("metadata changed", s.metadata.to_string()),
-    ];
-    if s.categories_added + s.categories_removed + s.categories_renamed > 0 {
-        rows.push((
-            "categories",
-            format!(
-                "{} added, {} removed, {} renamed",
-                s.categories_added, s.categories_removed, s.categories_renamed
-            ),
-        ));
-    }
-    if s.category_texts_changed > 0 {
-        rows.push(("category texts changed", s.category_texts_changed.to_string()));
-    }
-    rows.push((
-        "intro",
-        if s.intro_changed { "changed" } else { "unchanged" }.to_string(),
-    ));
-    rows
+    rows_in(s, Language::English)
 }
 
 /// The summary rows in Chinese, for the published HTML report.
 pub fn summary_rows_zh(s: &Summary) -> Vec<(&'static str, String)> {
+    rows_in(s, Language::Chinese)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Language {
+    English,
+    Chinese,
+}
+
+/// One list of rows, each written in both languages, so that the two reports cannot
+/// come to count different things.
+fn rows_in(s: &Summary, language: Language) -> Vec<(&'static str, String)> {
+    let zh = language == Language::Chinese;
+    let say = |en: &'static str, chinese: &'static str| if zh { chinese } else { en };
+    let edits = match zh {
+        true => format!("{}（{} 处）", s.changed, s.edits),
+        false => format!("{} ({} edits)", s.changed, s.edits),
+    };
     let mut rows = vec![
-        ("新增政策", s.added.to_string()),
-        ("删除政策", s.removed.to_string()),
-        ("内容修改", format!("{}（{} 处）", s.changed, s.edits)),
-        ("未变化", s.unchanged.to_string()),
-        ("位置调整", s.moved.to_string()),
-        ("标题变更", s.renamed.to_string()),
-        ("文号、发文机关或日期变更", s.metadata.to_string()),
+        (say("added", "新增政策"), s.added.to_string()),
+        (say("removed", "删除政策"), s.removed.to_string()),
+        (say("changed", "内容修改"), edits),
+        (say("unchanged", "未变化"), s.unchanged.to_string()),
+        (say("moved", "位置调整"), s.moved.to_string()),
+        (say("renamed", "标题变更"), s.renamed.to_string()),
+        (say("metadata changed", "文号、发文机关或日期变更"), s.metadata.to_string()),
     ];
-    if s.categories_added + s.categories_removed + s.categories_renamed > 0 {
-        rows.push((
-            "类别",
-            format!(
-                "新增 {}，删除 {}，更名 {}",
-                s.categories_added, s.categories_removed, s.categories_renamed
-            ),
-        ));
+    let (added, removed, renamed) =
+        (s.categories_added, s.categories_removed, s.categories_renamed);
+    if added + removed + renamed > 0 {
+        let counts = match zh {
+            true => format!("新增 {added}，删除 {removed}，更名 {renamed}"),
+            false => format!("{added} added, {removed} removed, {renamed} renamed"),
+        };
+        rows.push((say("categories", "类别"), counts));
     }
     if s.category_texts_changed > 0 {
-        rows.push(("类别说明文字修改", s.category_texts_changed.to_string()));
+        let label = say("category texts changed", "类别说明文字修改");
+        rows.push((label, s.category_texts_changed.to_string()));
     }
-    rows.push(("引言", if s.intro_changed { "有修改" } else { "未变化" }.to_string()));
+    let intro = match s.intro_changed {
+        true => say("changed", "有修改"),
+        false => say("unchanged", "未变化"),
+    };
+    rows.push((say("intro", "引言"), intro.to_string()));
     rows
 }
 

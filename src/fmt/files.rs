@@ -77,16 +77,16 @@ pub struct FileFormat {
     pub diagnostics: Diagnostics,
     /// The bytes on disk.
     pub bytes: Vec<u8>,
-    /// The decoded text, when the file is text.
-    pub source: Option<SourceId>,
-    /// The new text, when the file could be formatted.
-    pub formatted: Option<Formatted>,
+    /// The decoded text and its new form, when the file is text that formats.
+    done: Option<(SourceId, Formatted)>,
 }
 
 impl FileFormat {
-    /// The text as read: what `formatted` is compared with.
-    pub fn text(&self) -> Option<&str> {
-        self.source.map(|id| self.sources.get(id).text.as_str())
+    /// The text as read and what formatting makes of it; `None` when the file is
+    /// not text or does not format (the reasons are in `diagnostics`).
+    pub fn formatted(&self) -> Option<(&str, &Formatted)> {
+        let (id, formatted) = self.done.as_ref()?;
+        Some((self.sources.get(*id).text.as_str(), formatted))
     }
 }
 
@@ -104,14 +104,14 @@ pub fn format_file(
     let mut diagnostics = Diagnostics::default();
     let source =
         crate::encoding::read(&mut sources, path, bytes.clone(), &mut diagnostics);
-    let mut formatted = None;
+    let mut done = None;
     if let Some(id) = source {
         match super::format(&sources.get(id).text, role, options) {
-            Ok(done) => formatted = Some(done),
+            Ok(formatted) => done = Some((id, formatted)),
             Err(err) => locate(&sources, id, role, &err, &mut diagnostics),
         }
     }
-    Ok(FileFormat { sources, diagnostics, bytes, source, formatted })
+    Ok(FileFormat { sources, diagnostics, bytes, done })
 }
 
 /// Reports why a file cannot be formatted, at its place: the loader reads the same

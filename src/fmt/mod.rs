@@ -19,10 +19,11 @@ mod yaml;
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::cjk::is_cjk;
 use crate::edition::front_matter::{self, FrontMatter, TextMatter};
+use crate::markdown;
 use crate::normalize::normalize_text;
 use crate::numbering::{self, Variant, document::plan, recognize};
 
@@ -146,8 +147,7 @@ enum PieceKind {
 fn pieces(body: &str) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::new();
     let mut depth = 0usize;
-    let options = MdOptions::ENABLE_TABLES | MdOptions::ENABLE_STRIKETHROUGH;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, markdown::OPTIONS).into_offset_iter() {
         match event {
             Event::Start(tag) => {
                 if depth == 0 {
@@ -525,8 +525,7 @@ fn single_paragraph(text: &str) -> bool {
     let text = format!("{text}\n");
     let mut depth = 0usize;
     let mut blocks = 0usize;
-    let options = MdOptions::ENABLE_TABLES | MdOptions::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(&text, options) {
+    for event in Parser::new_ext(&text, markdown::OPTIONS) {
         match event {
             Event::Start(tag) => {
                 if depth == 0 {

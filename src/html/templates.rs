@@ -32,10 +32,10 @@ pub struct HtmlTemplates {
 }
 
 impl HtmlTemplates {
-    /// `<project>/templates/html/<file>` for each file present there, the built-in
-    /// copy for the others.
-    pub fn locate(project: &Path) -> Result<Self, HtmlError> {
-        let dir = project.join("templates").join("html");
+    /// `html/<file>` in the project's template folder (`Project::templates_dir`) for
+    /// each file present there, the built-in copy for the others.
+    pub fn locate(templates: &Path) -> Result<Self, HtmlError> {
+        let dir = templates.join("html");
         if !dir.is_dir() {
             return Ok(Self::builtin());
         }

@@ -445,7 +445,7 @@ fn templates_come_from_the_project_file_by_file() {
     let html = dir.path().join("templates/html");
     std::fs::create_dir_all(&html).unwrap();
     std::fs::write(html.join("style.css"), "body { color: red }").unwrap();
-    let templates = HtmlTemplates::locate(dir.path()).unwrap();
+    let templates = HtmlTemplates::locate(&dir.path().join("templates")).unwrap();
     assert_eq!(templates.text("style.css"), "body { color: red }");
     assert_eq!(templates.text("base.html"), HtmlTemplates::builtin().text("base.html"));
     let builtin = HtmlTemplates::locate(&dir.path().join("none")).unwrap();
@@ -456,7 +456,7 @@ fn templates_come_from_the_project_file_by_file() {
         "{% extends \"base.html\" %}{% block main %}{{ page.nope }}{% endblock %}",
     )
     .unwrap();
-    let templates = HtmlTemplates::locate(dir.path()).unwrap();
+    let templates = HtmlTemplates::locate(&dir.path().join("templates")).unwrap();
     let book = load("tests/fixtures/basic");
     let err = render_site(&book, None, &templates).unwrap_err().to_string();
     assert!(err.contains("policy.html"), "{err}");

@@ -24,6 +24,11 @@ use crate::source::{SourceId, Sources, Span};
 /// nests anywhere near this deep.
 pub const MAX_DEPTH: usize = 12;
 
+/// The Markdown an editor writes: CommonMark with tables and ~~strikethrough~~
+/// (DESIGN.md, source format). Every reader of a body (the parser here, `fmt`) uses
+/// these, so that they agree on where a block begins and ends.
+pub const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
+
 /// Parses the body `range` of a source file.
 pub fn parse(
     sources: &Sources,
@@ -33,9 +38,8 @@ pub fn parse(
 ) -> Doc {
     let text = &sources.get(source).text;
     let body = &text[range.clone()];
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut builder = Builder::new(source, range.start, body);
-    for (event, span) in Parser::new_ext(body, options).into_offset_iter() {
+    for (event, span) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
         builder.event(event, span);
     }
     if let Some(span) = builder.flattened_at.take() {
@@ -238,23 +242,7 @@ impl<'a> Builder<'a> {
         let parent = self.top();
         match frame.kind {
             Kind::Root => {}
-            Kind::Para => {
-                let mut content = resolve_breaks(frame.inlines);
-                // Raw HTML blocks arrive with their closing newline.
-                if let Some(Inline { kind: InlineKind::Text(last), .. }) =
-                    content.last_mut()
-                {
-                    last.truncate(last.trim_end_matches('\n').len());
-                }
-                if matches!(
-                    parent.kind,
-                    Kind::Item | Kind::Quote | Kind::Root | Kind::Transparent
-                ) {
-                    parent.blocks.push(Block::Para { content, span });
-                } else {
-                    parent.inlines.extend(content);
-                }
-            }
+            Kind::Para => close_para(frame, span, parent),
             Kind::Heading(level) => {
                 let content = resolve_breaks(frame.inlines);
                 parent.blocks.push(Block::Heading { level, content, span });
@@ -286,15 +274,7 @@ impl<'a> Builder<'a> {
                 header_rows: frame.header_rows,
                 span,
             }),
-            Kind::TableRow => {
-                let cells = frame.rows.into_iter().flatten().collect();
-                if matches!(parent.kind, Kind::Table) {
-                    parent.rows.push(cells);
-                    if in_table_head {
-                        parent.header_rows += 1;
-                    }
-                }
-            }
+            Kind::TableRow => close_row(frame, in_table_head, parent),
             Kind::TableCell => {
                 // Cells collect in the row's `rows` as single-cell rows, flattened above.
                 parent.rows.push(vec![resolve_breaks(frame.inlines)]);
@@ -316,17 +296,7 @@ impl<'a> Builder<'a> {
                     InlineKind::Link { dest, content: resolve_breaks(frame.inlines) };
                 parent.inlines.push(Inline { kind, span });
             }
-            Kind::Transparent => {
-                parent.inlines.extend(frame.inlines);
-                parent.blocks.extend(frame.blocks);
-                parent.items.extend(frame.items);
-                parent.rows.extend(frame.rows);
-                if !frame.text.is_empty() {
-                    parent
-                        .inlines
-                        .push(Inline { kind: InlineKind::Text(frame.text), span });
-                }
-            }
+            Kind::Transparent => close_transparent(frame, span, parent),
         }
     }
 
@@ -339,6 +309,44 @@ impl<'a> Builder<'a> {
         let span = Span::new(self.source, self.base..self.base);
         flush_into_blocks(&mut root, &span);
         Doc { blocks: root.blocks }
+    }
+}
+
+/// A paragraph is a block where blocks may stand (the body, a list item, a quote);
+/// elsewhere (a table cell, a heading) its text joins the parent's.
+fn close_para(frame: Frame, span: Span, parent: &mut Frame) {
+    let mut content = resolve_breaks(frame.inlines);
+    // Raw HTML blocks arrive with their closing newline.
+    if let Some(Inline { kind: InlineKind::Text(last), .. }) = content.last_mut() {
+        last.truncate(last.trim_end_matches('\n').len());
+    }
+    if matches!(parent.kind, Kind::Item | Kind::Quote | Kind::Root | Kind::Transparent) {
+        parent.blocks.push(Block::Para { content, span });
+    } else {
+        parent.inlines.extend(content);
+    }
+}
+
+/// A table row's cells, collected as single-cell rows, become one row of the table.
+fn close_row(frame: Frame, in_table_head: bool, parent: &mut Frame) {
+    let cells = frame.rows.into_iter().flatten().collect();
+    if matches!(parent.kind, Kind::Table) {
+        parent.rows.push(cells);
+        if in_table_head {
+            parent.header_rows += 1;
+        }
+    }
+}
+
+/// What a construct huibian does not lay out (an image, raw HTML) held passes to
+/// its parent as if the construct were not there.
+fn close_transparent(frame: Frame, span: Span, parent: &mut Frame) {
+    parent.inlines.extend(frame.inlines);
+    parent.blocks.extend(frame.blocks);
+    parent.items.extend(frame.items);
+    parent.rows.extend(frame.rows);
+    if !frame.text.is_empty() {
+        parent.inlines.push(Inline { kind: InlineKind::Text(frame.text), span });
     }
 }
 

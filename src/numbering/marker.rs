@@ -54,6 +54,20 @@ pub enum MarkerKind {
 }
 
 impl MarkerKind {
+    /// Every kind, in the order above: for tables and tests that must miss none.
+    pub const ALL: [MarkerKind; 10] = [
+        Self::Hanzi,
+        Self::ParenHanzi,
+        Self::Arabic,
+        Self::ParenArabic,
+        Self::Circled,
+        Self::Chapter,
+        Self::Section,
+        Self::Article,
+        Self::InlineEnum,
+        Self::Ordinal,
+    ];
+
     /// Whether the kind numbers the document's structure (everything but the inline
     /// enumerations `一是` and `第一，`, which live inside sentences).
     pub fn is_structural(self) -> bool {
@@ -681,19 +695,7 @@ mod tests {
 
     #[test]
     fn every_canonical_marker_reads_back() {
-        let kinds = [
-            Hanzi,
-            ParenHanzi,
-            Arabic,
-            ParenArabic,
-            Circled,
-            Chapter,
-            Section,
-            Article,
-            InlineEnum,
-            Ordinal,
-        ];
-        for kind in kinds {
+        for kind in MarkerKind::ALL {
             let top = match kind {
                 Circled => 50,
                 Arabic | ParenArabic => 999,

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 
 use super::marker::{Marker, MarkerKind, canonical_text};
 use super::outline::{Hierarchy, nest, rank};
+use crate::diag::Severity;
 
 /// One problem with a document's numbering, editor-facing; `check` turns it into a
 /// diagnostic at the item's position.
@@ -34,6 +35,9 @@ pub struct Finding {
     /// Stable identifier: `numbering-gap`, `numbering-duplicate`, `numbering-order`,
     /// `numbering-restart`, `numbering-start`, `marker-width`, `marker-kind`.
     pub code: &'static str,
+    /// A broken sequence (`numbering-*`) is an error: numbering is legal text. A
+    /// marker written in another form (`marker-*`) is a warning `fmt` can fix.
+    pub severity: Severity,
     /// Index of the offending item in the slice given to [`fn@validate`].
     pub item: usize,
     /// What is wrong, in words an editor understands, with the markers as examples.
@@ -188,14 +192,25 @@ fn hierarchy_name(hierarchy: Hierarchy) -> &'static str {
 /// (an abridged document) silences gaps, starts and restarts. `items` are the markers
 /// of the body in reading order; `Finding::item` indexes into it.
 pub fn validate(items: &[Marker], hierarchy: Hierarchy, excerpt: bool) -> Vec<Finding> {
+    let mut findings = form_findings(items, hierarchy);
+    for seq in sequences(items, hierarchy) {
+        sequence_findings(&seq, items, excerpt, &mut findings);
+    }
+    findings.sort_by_key(|f| f.item);
+    findings
+}
+
+/// Warnings about how each marker is written: its form (`marker-width`) and whether
+/// its kind belongs to the document's hierarchy (`marker-kind`).
+fn form_findings(items: &[Marker], hierarchy: Hierarchy) -> Vec<Finding> {
     let mut findings = Vec::new();
     let text = |i: usize| canonical_text(items[i].kind, items[i].value);
-
     for (i, m) in items.iter().enumerate() {
         if !m.issues.is_empty() {
             let names: Vec<&str> = m.issues.iter().map(|v| v.describe()).collect();
             findings.push(Finding {
                 code: "marker-width",
+                severity: Severity::Warning,
                 item: i,
                 message: format!(
                     "non-canonical marker {}: {}; write {}",
@@ -210,6 +225,7 @@ pub fn validate(items: &[Marker], hierarchy: Hierarchy, excerpt: bool) -> Vec<Fi
         if structural && rank(m.kind, hierarchy).is_none() {
             findings.push(Finding {
                 code: "marker-kind",
+                severity: Severity::Warning,
                 item: i,
                 message: format!(
                     "{} does not belong to the numbering of {}",
@@ -220,58 +236,77 @@ pub fn validate(items: &[Marker], hierarchy: Hierarchy, excerpt: bool) -> Vec<Fi
             });
         }
     }
-
-    for seq in sequences(items, hierarchy) {
-        let Some(&first) = seq.members.first() else { continue };
-        let one = canonical_text(seq.kind, 1);
-        if !seq.inline && !excerpt && items[first].value != 1 {
-            let (code, message) = match (seq.first_of_kind, seq.parent) {
-                (false, Some(p)) => (
-                    "numbering-restart",
-                    format!(
-                        "{} is the first under {} and should restart at {one}",
-                        text(first),
-                        text(p)
-                    ),
-                ),
-                _ => (
-                    "numbering-start",
-                    format!("numbering starts at {}, not at {one}", text(first)),
-                ),
-            };
-            findings.push(Finding { code, item: first, message, expected: Some(one) });
-        }
-        for pair in seq.members.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            let (prev, cur) = (items[a].value, items[b].value);
-            let next = canonical_text(seq.kind, prev.saturating_add(1));
-            let (code, message) = if cur == prev {
-                (
-                    "numbering-duplicate",
-                    format!("duplicate number: {} appears twice", text(b)),
-                )
-            } else if cur < prev {
-                (
-                    "numbering-order",
-                    format!(
-                        "numbering goes backwards: {} is followed by {}",
-                        text(a),
-                        text(b)
-                    ),
-                )
-            } else if cur > prev.saturating_add(1) && !excerpt {
-                (
-                    "numbering-gap",
-                    format!("numbering gap: {} is followed by {}", text(a), text(b)),
-                )
-            } else {
-                continue;
-            };
-            findings.push(Finding { code, item: b, message, expected: Some(next) });
-        }
-    }
-    findings.sort_by_key(|f| f.item);
     findings
+}
+
+/// Errors in one sequence: a wrong start or restart, then each pair of neighbours
+/// that does not step by one (`excerpt` silences starts and gaps).
+fn sequence_findings(
+    seq: &Sequence,
+    items: &[Marker],
+    excerpt: bool,
+    findings: &mut Vec<Finding>,
+) {
+    let text = |i: usize| canonical_text(items[i].kind, items[i].value);
+    let Some(&first) = seq.members.first() else { return };
+    let one = canonical_text(seq.kind, 1);
+    if !seq.inline && !excerpt && items[first].value != 1 {
+        let (code, message) = match (seq.first_of_kind, seq.parent) {
+            (false, Some(p)) => (
+                "numbering-restart",
+                format!(
+                    "{} is the first under {} and should restart at {one}",
+                    text(first),
+                    text(p)
+                ),
+            ),
+            _ => (
+                "numbering-start",
+                format!("numbering starts at {}, not at {one}", text(first)),
+            ),
+        };
+        findings.push(Finding {
+            code,
+            severity: Severity::Error,
+            item: first,
+            message,
+            expected: Some(one),
+        });
+    }
+    for pair in seq.members.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (prev, cur) = (items[a].value, items[b].value);
+        let next = canonical_text(seq.kind, prev.saturating_add(1));
+        let (code, message) = if cur == prev {
+            (
+                "numbering-duplicate",
+                format!("duplicate number: {} appears twice", text(b)),
+            )
+        } else if cur < prev {
+            (
+                "numbering-order",
+                format!(
+                    "numbering goes backwards: {} is followed by {}",
+                    text(a),
+                    text(b)
+                ),
+            )
+        } else if cur > prev.saturating_add(1) && !excerpt {
+            (
+                "numbering-gap",
+                format!("numbering gap: {} is followed by {}", text(a), text(b)),
+            )
+        } else {
+            continue;
+        };
+        findings.push(Finding {
+            code,
+            severity: Severity::Error,
+            item: b,
+            message,
+            expected: Some(next),
+        });
+    }
 }
 
 /// The changes that make every sequence run 1, 2, 3, … (articles and run-through kinds

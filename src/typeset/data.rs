@@ -267,20 +267,19 @@ fn inlines(content: &[Inline]) -> Vec<InlineView<'_>> {
                 InlineView::Node(NodeView::Strike { text: inlines(c) })
             }
             InlineKind::Code(text) => InlineView::Node(NodeView::Code { text }),
-            InlineKind::Link { dest, content }
-                if book::reference_target(dest).is_some() =>
-            {
-                let id = book::reference_target(dest).unwrap_or_default();
-                InlineView::Node(NodeView::Ref { id, text: inlines(content) })
-            }
-            InlineKind::Link { dest, content } if is_web_link(dest) => {
-                InlineView::Node(NodeView::Link { dest, text: inlines(content) })
-            }
-            // Other destinations (relative paths, `javascript:`) print as their text.
-            InlineKind::Link { content, .. } => {
-                out.extend(inlines(content));
-                continue;
-            }
+            InlineKind::Link { dest, content } => match book::reference_target(dest) {
+                Some(id) => {
+                    InlineView::Node(NodeView::Ref { id, text: inlines(content) })
+                }
+                None if is_web_link(dest) => {
+                    InlineView::Node(NodeView::Link { dest, text: inlines(content) })
+                }
+                // Other destinations (relative paths, `javascript:`) print as their text.
+                None => {
+                    out.extend(inlines(content));
+                    continue;
+                }
+            },
             InlineKind::Break => InlineView::Node(NodeView::Break),
         });
     }

@@ -12,59 +12,48 @@
 //! file layer the build uses.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use typst::diag::FileResult;
-use typst::foundations::{Bytes, Datetime, Duration};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World};
-use typst_kit::files::{FileLoader, FileStore};
-use typst_kit::fonts::FontStore;
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, VirtualPath, VirtualRoot};
+use typst_kit::files::FileLoader;
 
-use super::world::{Folder, MAIN_TEMPLATE};
+use super::fonts::Fonts;
+use super::world::{Folder, MAIN_TEMPLATE, TypstWorld};
 
 /// Files under a root folder, the system's and Typst's embedded fonts.
-pub struct FolderWorld {
-    library: LazyHash<Library>,
-    fonts: FontStore,
-    main: FileId,
-    today: Option<Datetime>,
-    files: FileStore<Folder>,
-}
+pub type FolderWorld = TypstWorld<Folder>;
 
 impl FolderWorld {
     /// A World for `root/edition.typ` with the system's and the embedded fonts, as the
     /// `typst` command line has by default. `today` is what `datetime.today()` gives.
     pub fn new(root: &Path, today: Option<Datetime>) -> anyhow::Result<Self> {
-        let mut fonts = FontStore::new();
-        fonts.extend(typst_kit::fonts::system());
-        fonts.extend(typst_kit::fonts::embedded());
         let main = VirtualPath::new(MAIN_TEMPLATE)
             .map_err(|e| anyhow::anyhow!("{MAIN_TEMPLATE}: {e:?}"))?;
         let root = root
             .canonicalize()
             .map_err(|e| anyhow::anyhow!("opening {}: {e}", root.display()))?;
-        Ok(Self {
-            library: LazyHash::new(Library::builder().build()),
-            fonts,
-            main: RootedPath::new(VirtualRoot::Project, main).intern(),
+        Ok(Self::with_loader(
+            Folder::new(Some(root)),
+            RootedPath::new(VirtualRoot::Project, main).intern(),
+            Arc::new(Fonts::discover(&[])),
             today,
-            files: FileStore::new(Folder::new(Some(root))),
-        })
+        ))
     }
 
     /// Has every file read so far read again on its next use, as `typst watch` does
     /// after an edit; returns how many changed, for the benchmark's report. Unchanged
     /// sources are kept (Typst's caches then see exactly the edit).
     pub fn reload(&mut self) -> usize {
-        let (_, read) = self.files.dependencies();
+        let files = self.files_mut();
+        let (_, read) = files.dependencies();
         let read: Vec<FileId> = read.collect();
         let changed = read
             .into_iter()
-            .filter(|&id| !same(&self.files.loader().load(id), &self.files.file(id)))
+            .filter(|&id| !same(&files.loader().load(id), &files.file(id)))
             .count();
-        self.files.reset();
+        files.reset();
         changed
     }
 }
@@ -74,35 +63,5 @@ fn same(a: &FileResult<Bytes>, b: &FileResult<Bytes>) -> bool {
         (Ok(a), Ok(b)) => a.as_slice() == b.as_slice(),
         (Err(a), Err(b)) => a == b,
         _ => false,
-    }
-}
-
-impl World for FolderWorld {
-    fn library(&self) -> &LazyHash<Library> {
-        &self.library
-    }
-
-    fn book(&self) -> &LazyHash<FontBook> {
-        self.fonts.book()
-    }
-
-    fn main(&self) -> FileId {
-        self.main
-    }
-
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        self.files.source(id)
-    }
-
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        self.files.file(id)
-    }
-
-    fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.font(index)
-    }
-
-    fn today(&self, _: Option<Duration>) -> Option<Datetime> {
-        self.today
     }
 }

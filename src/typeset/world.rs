@@ -41,9 +41,10 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// `<project>/templates/edition.typ` if present, else the built-in template.
-    pub fn locate(project: &Path) -> anyhow::Result<Self> {
-        let dir = project.join("templates");
+    /// `edition.typ` in the project's template folder (`Project::templates_dir`) if
+    /// present, else the built-in template.
+    pub fn locate(templates: &Path) -> anyhow::Result<Self> {
+        let dir = templates;
         let main_path = dir.join(MAIN_TEMPLATE);
         if !main_path.is_file() {
             return Ok(Self::builtin());
@@ -78,14 +79,14 @@ impl Templates {
 /// `--emit-typst` writes. One file layer, so that the yardstick times the same reads
 /// as the build it measures.
 #[derive(Debug, Clone)]
-pub(crate) struct Folder {
+pub struct Folder {
     /// `None`: no folder at all (the built-in template), every file is missing.
     root: Option<PathBuf>,
 }
 
 impl Folder {
     /// `root` must be canonical, or links inside it would count as leaving it.
-    pub(crate) fn new(root: Option<PathBuf>) -> Self {
+    pub fn new(root: Option<PathBuf>) -> Self {
         Self { root }
     }
 }
@@ -114,9 +115,11 @@ impl FileLoader for Folder {
 
 /// What [`HuibianWorld`]'s file store loads: the main template and the book's data
 /// from memory, anything else from the template folder.
-struct Served {
+pub struct Served {
     templates: Templates,
     folder: Folder,
+    /// `book.json`'s file id.
+    data_id: FileId,
     /// The main template, `book.json` and the policies' JSON files, by file id.
     memory: HashMap<FileId, Bytes>,
 }
@@ -130,15 +133,44 @@ impl FileLoader for Served {
     }
 }
 
-/// The compilation environment of one edition.
-pub struct HuibianWorld {
+/// A Typst compilation environment: the standard library, the fonts, a main file,
+/// the files `L` loads (cached in typst-kit's [`FileStore`]) and a fixed date. Both
+/// worlds are one of these, so the yardstick compiles exactly as the build does.
+pub struct TypstWorld<L> {
     library: LazyHash<Library>,
     fonts: Arc<Fonts>,
     main: FileId,
-    data_id: FileId,
-    files: FileStore<Served>,
-    today: Datetime,
+    files: FileStore<L>,
+    today: Option<Datetime>,
 }
+
+impl<L: FileLoader> TypstWorld<L> {
+    /// A world for `main` over `loader`; `today` is what `datetime.today()` gives.
+    pub(crate) fn with_loader(
+        loader: L,
+        main: FileId,
+        fonts: Arc<Fonts>,
+        today: Option<Datetime>,
+    ) -> Self {
+        Self {
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            main,
+            files: FileStore::new(loader),
+            today,
+        }
+    }
+
+    /// The file store, for a world's own reload rules.
+    #[cfg(feature = "folder-world")]
+    pub(crate) fn files_mut(&mut self) -> &mut FileStore<L> {
+        &mut self.files
+    }
+}
+
+/// The compilation environment of one edition: the template folder and the book's
+/// data from memory.
+pub type HuibianWorld = TypstWorld<Served>;
 
 /// The files served from memory: the main template, `book.json`, the policies.
 fn memory_files(
@@ -170,14 +202,8 @@ impl HuibianWorld {
     ) -> anyhow::Result<Self> {
         let memory = memory_files(&templates, data)?;
         let folder = Folder::new(templates.dir.clone());
-        Ok(Self {
-            library: LazyHash::new(Library::builder().build()),
-            fonts,
-            main: file_id(MAIN_TEMPLATE)?,
-            data_id: file_id(DATA_PATH)?,
-            files: FileStore::new(Served { templates, folder, memory }),
-            today,
-        })
+        let served = Served { templates, folder, memory, data_id: file_id(DATA_PATH)? };
+        Ok(Self::with_loader(served, file_id(MAIN_TEMPLATE)?, fonts, Some(today)))
     }
 
     /// The main template's file id.
@@ -187,7 +213,7 @@ impl HuibianWorld {
 
     /// The data file's id.
     pub fn data_id(&self) -> FileId {
-        self.data_id
+        self.files.loader().data_id
     }
 
     /// The templates this world serves.
@@ -207,7 +233,7 @@ impl HuibianWorld {
         ours.main == templates.main
             && ours.dir == templates.dir
             && Arc::ptr_eq(&self.fonts, fonts)
-            && self.today == today
+            && self.today == Some(today)
     }
 
     /// Replaces the book data for the next compile in this process, and has every
@@ -230,7 +256,7 @@ impl HuibianWorld {
     }
 }
 
-impl World for HuibianWorld {
+impl<L: FileLoader + Send + Sync> World for TypstWorld<L> {
     fn library(&self) -> &LazyHash<Library> {
         &self.library
     }
@@ -256,7 +282,7 @@ impl World for HuibianWorld {
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        Some(self.today)
+        self.today
     }
 }
 
