@@ -13,6 +13,9 @@ use std::sync::OnceLock;
 use huibian::book::Book;
 use huibian::diff::{self, DiffOptions, EditionDiff};
 
+mod common;
+use common::copy_dir;
+
 /// The paragraph the heavy changes insert.
 const INSERTED: &str = "有关部门应当每年对本文件的执行情况进行评估并向社会公布。";
 
@@ -36,33 +39,6 @@ fn base() -> PathBuf {
     } else {
         root.join("tests/fixtures/basic")
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The policy files the manifest lists, relative to the edition folder.
-fn policy_paths(edition: &Path) -> Vec<String> {
-    let manifest = std::fs::read_to_string(edition.join("edition.toml")).unwrap();
-    let table: toml::Table = manifest.parse().unwrap();
-    table["category"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|c| c.get("policies").and_then(toml::Value::as_array))
-        .flatten()
-        .map(|p| p.as_str().unwrap().to_string())
-        .collect()
 }
 
 /// One policy file with the heavy changes; `rename` retitles it.
@@ -96,14 +72,15 @@ fn heavy_edit(text: &str, rename: bool) -> String {
 fn sides() -> &'static (Book, Book) {
     static SIDES: OnceLock<(Book, Book)> = OnceLock::new();
     SIDES.get_or_init(|| {
+        let (old, _) = diff::load_folder(&base()).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let new = tmp.path().join("new");
         copy_dir(&base(), &new);
-        for (i, path) in policy_paths(&new).iter().enumerate() {
-            let text = std::fs::read_to_string(new.join(path)).unwrap();
-            std::fs::write(new.join(path), heavy_edit(&text, i % 4 == 0)).unwrap();
+        for (i, policy) in old.policies().enumerate() {
+            let path = new.join(&policy.path);
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, heavy_edit(&text, i % 4 == 0)).unwrap();
         }
-        let (old, _) = diff::load_folder(&base()).unwrap();
         let (new, _) = diff::load_folder(&new).unwrap();
         (old, new)
     })

@@ -20,22 +20,12 @@ use huibian::project::Project;
 use huibian::typeset::folder::FolderWorld;
 use typst_layout::PagedDocument;
 
+mod common;
+use common::copy_dir;
+
 /// The policy edited, and the sentence the edit goes into.
 const POLICY: &str = "优化营商环境/强化节能.md";
 const SENTENCE: &str = "节能是生态文明建设的内在要求";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
