@@ -7,7 +7,8 @@
 //! 2. [`encoding`] READ: a file's bytes → text in [`source::Sources`];
 //! 3. [`edition`] LOAD: `edition.toml` and the files it names → [`edition::Edition`];
 //! 4. [`markdown`] PARSE: each body → [`markdown::Doc`], blocks with source spans;
-//! 5. [`book`] ASSEMBLE: numbered categories, policy ids → [`book::Book`];
+//! 5. [`book`] ASSEMBLE: numbered categories, policy ids, each block's numbering
+//!    marker (recognised once) → [`book::Book`];
 //! 6. [`typeset`] LAY OUT and EXPORT: the book as data + `templates/edition.typ` →
 //!    Typst → pages, then PDF bytes;
 //! 7. [`toc`] TOC: the pages the layout gave each heading → `toc.json`;
