@@ -39,6 +39,7 @@ pub mod encoding;
 pub mod fmt;
 pub mod html;
 pub mod import;
+pub mod intake;
 pub mod load;
 pub mod markdown;
 pub mod normalize;

@@ -39,6 +39,32 @@ static DATE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A 文号 as pages and Word files write it, anywhere in a line: any of the brackets
+/// editors type for 〔〕, full-width digits, spaces, a `第` before the serial, leading
+/// zeros (`京政发[2021]024号`, `京政发（2021）第24号`). [`normalise_doc_number`] writes
+/// it as GB/T 9704 does.
+static DOC_NUMBER_LOOSE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?<code>\p{Han}{1,16}?)[ \u{3000}]*[〔\[［【(（〖{｛][ \u{3000}]*(?<year>[0-9０-９]{4})[ \u{3000}]*[〕\]］】)）〗}｝][ \u{3000}]*第?[ \u{3000}]*(?<serial>[0-9０-９]{1,6})[ \u{3000}]*号",
+    )
+});
+
+/// A date written with Arabic digits: `2021年11月5日`, `2021-11-05`, `2021.11.5`,
+/// `2021/11/05`, full-width digits allowed.
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?<year>[0-9０-９]{4})[ \u{3000}]*(?:年|-|\.|/)[ \u{3000}]*(?<month>[0-9０-９]{1,2})[ \u{3000}]*(?:月|-|\.|/)[ \u{3000}]*(?<day>[0-9０-９]{1,2})[ \u{3000}]*日?",
+    )
+});
+
+/// A date written in Chinese numerals, as 公文 signatures did before 2012 and some
+/// still do: `二〇二一年十一月五日`, `二○二一年…` (a circle for 〇).
+static HANZI_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?<year>[〇○零Ｏ一二三四五六七八九]{4})年(?<month>[一二三四五六七八九十]{1,3})月(?<day>[一二三四五六七八九十]{1,4})日",
+    )
+});
+
 /// Whether `s` is exactly a 文号; the issuer's code is Chinese text.
 pub fn is_doc_number(s: &str) -> bool {
     DOC_NUMBER
@@ -55,6 +81,84 @@ pub fn parse_chinese_date(s: &str) -> Option<String> {
     let (year, month, day) = (number("year")?, number("month")?, number("day")?);
     ((1..=12).contains(&month) && (1..=31).contains(&day))
         .then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// The first 文号 in `text`, canonical (〔〕, the year in full, no leading zeros, no
+/// `第`), with its byte range; only when the issuer's code is Chinese text.
+pub fn find_doc_number(text: &str) -> Option<(String, std::ops::Range<usize>)> {
+    for captures in DOC_NUMBER_LOOSE.captures_iter(text) {
+        let (Some(all), Some(code), Some(year), Some(serial)) = (
+            captures.get(0),
+            captures.name("code"),
+            captures.name("year"),
+            captures.name("serial"),
+        ) else {
+            continue;
+        };
+        let year = crate::numbering::numerals::fold_fullwidth_digits(year.as_str());
+        let serial = crate::numbering::numerals::fold_fullwidth_digits(serial.as_str());
+        let Ok(serial) = serial.parse::<u32>() else { continue };
+        if serial == 0 {
+            continue;
+        }
+        let canonical = format!("{}〔{year}〕{serial}号", code.as_str());
+        if is_doc_number(&canonical) {
+            return Some((canonical, all.range()));
+        }
+    }
+    None
+}
+
+/// `京政发[2021]024号` → `京政发〔2021〕24号`: a 文号 written any common way, as
+/// GB/T 9704-2012 §7.2.5 writes it; `None` unless the whole text is one 文号.
+pub fn normalise_doc_number(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (canonical, range) = find_doc_number(text)?;
+    (range == (0..text.len())).then_some(canonical)
+}
+
+/// The first date in `text` written in any form 公文 and pages use, as `YYYY-MM-DD`,
+/// with its byte range; only a date that exists (no 2月30日).
+pub fn find_date(text: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let numeric = NUMERIC_DATE.captures_iter(text).find_map(|c| {
+        let fold = |name: &str| -> Option<u32> {
+            crate::numbering::numerals::fold_fullwidth_digits(c.name(name)?.as_str())
+                .parse()
+                .ok()
+        };
+        Some((iso_date(fold("year")?, fold("month")?, fold("day")?)?, c.get(0)?.range()))
+    });
+    let hanzi = HANZI_DATE.captures_iter(text).find_map(|c| {
+        let year: String = c
+            .name("year")?
+            .as_str()
+            .chars()
+            .map(|ch| match ch {
+                '○' | 'Ｏ' => Some('0'),
+                ch => crate::numbering::numerals::digit_value(ch)
+                    .and_then(|d| char::from_digit(d, 10)),
+            })
+            .collect::<Option<String>>()?;
+        let month = crate::numbering::numerals::parse(c.name("month")?.as_str())?;
+        let day = crate::numbering::numerals::parse(c.name("day")?.as_str())?;
+        Some((iso_date(year.parse().ok()?, month, day)?, c.get(0)?.range()))
+    });
+    match (numeric, hanzi) {
+        (Some(a), Some(b)) => Some(if a.1.start <= b.1.start { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A date in any form [`find_date`] reads, when it is the whole of `text`.
+pub fn parse_any_date(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (date, range) = find_date(text)?;
+    (range == (0..text.len())).then_some(date)
+}
+
+fn iso_date(year: u32, month: u32, day: u32) -> Option<String> {
+    let iso = format!("{year:04}-{month:02}-{day:02}");
+    crate::edition::date::Date::parse(&iso, false).map(|_| iso)
 }
 
 /// The byte ranges of the date phrases in `text`, in order.
@@ -82,6 +186,50 @@ mod tests {
         assert_eq!(parse_chinese_date("2021年13月26日"), None);
         assert_eq!(parse_chinese_date("2021年8月26日起"), None);
         assert_eq!(parse_chinese_date("21年8月26日"), None);
+    }
+
+    #[test]
+    fn doc_numbers_written_loosely() {
+        assert_eq!(
+            normalise_doc_number("京政发[2021]024号").as_deref(),
+            Some("京政发〔2021〕24号")
+        );
+        assert_eq!(
+            normalise_doc_number("京政发（２０２１）第24号").as_deref(),
+            Some("京政发〔2021〕24号")
+        );
+        assert_eq!(
+            normalise_doc_number(" 京人社办发〔2021〕 8 号").as_deref(),
+            Some("京人社办发〔2021〕8号")
+        );
+        assert_eq!(normalise_doc_number("京政发〔2021〕0号"), None);
+        assert_eq!(normalise_doc_number("见京政发〔2021〕24号文"), None);
+        let (n, r) = find_doc_number("签发人：张三　　京政发〔2021〕24号").unwrap();
+        assert_eq!(n, "京政发〔2021〕24号");
+        assert_eq!(&"签发人：张三　　京政发〔2021〕24号"[r], "京政发〔2021〕24号");
+    }
+
+    #[test]
+    fn dates_in_every_form() {
+        for (text, iso) in [
+            ("2021年11月5日", "2021-11-05"),
+            ("2021-11-05", "2021-11-05"),
+            ("2021.11.5", "2021-11-05"),
+            ("2021/11/05", "2021-11-05"),
+            ("２０２１年１１月５日", "2021-11-05"),
+            ("二〇二一年十一月五日", "2021-11-05"),
+            ("二○二一年十二月三十一日", "2021-12-31"),
+            ("2024年7月25日", "2024-07-25"),
+        ] {
+            assert_eq!(parse_any_date(text).as_deref(), Some(iso), "{text}");
+        }
+        assert_eq!(parse_any_date("2021年2月30日"), None);
+        assert_eq!(parse_any_date("二〇二一年十三月五日"), None);
+        assert_eq!(parse_any_date("自2021年11月5日起施行"), None);
+        assert_eq!(
+            find_date("自2021年11月5日起施行").map(|(d, _)| d).as_deref(),
+            Some("2021-11-05")
+        );
     }
 
     #[test]

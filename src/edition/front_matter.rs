@@ -184,6 +184,18 @@ pub struct FrontMatter {
     /// A stable id for anchors, cross-references and diffs.
     #[serde(default)]
     pub id: Option<String>,
+    /// 发布日期 (date of publication), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub published: Option<String>,
+    /// Where the document was published: the page's address.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// 施行日期 (date it takes effect), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub effective: Option<String>,
+    /// 有效期至 (last day in force), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub expires: Option<String>,
 }
 
 /// Front matter of an intro or category-body file: all optional.

@@ -114,6 +114,14 @@ pub struct PolicyMeta {
     pub excerpt: bool,
     /// Stable id from the front matter, if the editor gave one.
     pub id: Option<String>,
+    /// 发布日期.
+    pub published: Option<Date>,
+    /// 施行日期.
+    pub effective: Option<Date>,
+    /// 有效期至 / 废止日期.
+    pub expires: Option<Date>,
+    /// Where it was published (an address).
+    pub source: Option<String>,
 }
 
 /// Whether `id` can name an edition: it becomes a folder name and part of every
@@ -485,42 +493,93 @@ pub fn parse_policy(
     };
     let matter: FrontMatter = parse_yaml(sources, source, yaml.clone(), diags)?;
     let file = sources.get(source);
-    let date = match &matter.date {
-        None => None,
-        Some(text) => match Date::parse(text, false) {
-            Some(date) => Some(date),
-            None => {
-                let span = key_span(file, &yaml, "date");
-                diags.push(
-                    Diagnostic::error(
-                        "front-matter",
-                        format!("`date: {text}` is not a date"),
-                    )
-                    .with_span(Span::new(source, span))
-                    .with_hint("write the date as YYYY-MM-DD, e.g. `date: 2021-11-05`"),
-                );
-                return None;
-            }
-        },
-    };
+    let at = |key: &str| Span::new(source, key_span(file, &yaml, key));
+    let mut fields = FieldCheck { at: &at, diags, ok: true };
+    let date = fields.date("date", matter.date.as_deref());
+    let published = fields.date("published", matter.published.as_deref());
+    let effective = fields.date("effective", matter.effective.as_deref());
+    let expires = fields.date("expires", matter.expires.as_deref());
+    let number = fields.text("number", matter.number.as_deref());
+    let source_url = fields.text("source", matter.source.as_deref());
+    let issuer = matter.issuer.map(|i| i.to_vec()).unwrap_or_default();
+    let issuer: Vec<String> =
+        issuer.into_iter().filter_map(|i| fields.text("issuer", Some(&i))).collect();
+    if !fields.ok {
+        return None;
+    }
     let title = matter.title.trim().to_string();
     if title.is_empty() {
-        let span = key_span(file, &yaml, "title");
         diags.push(
             Diagnostic::error("front-matter", "the policy title is empty")
-                .with_span(Span::new(source, span)),
+                .with_span(at("title")),
         );
         return None;
     }
+    if title.contains(crate::scaffold::TODO_OPEN) {
+        diags.push(todo_field(at("title"), "title"));
+    }
     let meta = PolicyMeta {
         title,
-        issuer: matter.issuer.map(|i| i.to_vec()).unwrap_or_default(),
-        number: matter.number.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        issuer,
+        number,
         date,
         excerpt: matter.excerpt,
         id: matter.id.map(|id| id.trim().to_string()).filter(|id| !id.is_empty()),
+        published,
+        effective,
+        expires,
+        source: source_url,
     };
     Some(PolicyFile { source, path, meta, body })
+}
+
+/// The optional front matter values of one policy, checked one by one so that every
+/// bad value is reported, not only the first. A value still holding the
+/// `【待核：…】` marker that `add` writes for what it could not find is a warning and
+/// counts as absent: the policy builds, and `check` lists what to fill in.
+struct FieldCheck<'a, F: Fn(&str) -> Span> {
+    at: &'a F,
+    diags: &'a mut Diagnostics,
+    ok: bool,
+}
+
+impl<F: Fn(&str) -> Span> FieldCheck<'_, F> {
+    fn text(&mut self, key: &str, value: Option<&str>) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        if value.contains(crate::scaffold::TODO_OPEN) {
+            self.diags.push(todo_field((self.at)(key), key));
+            return None;
+        }
+        Some(value.to_string())
+    }
+
+    fn date(&mut self, key: &str, value: Option<&str>) -> Option<Date> {
+        let text = self.text(key, value)?;
+        let date = Date::parse(&text, false);
+        if date.is_none() {
+            self.ok = false;
+            self.diags.push(
+                Diagnostic::error(
+                    "front-matter",
+                    format!("`{key}: {text}` is not a date"),
+                )
+                .with_span((self.at)(key))
+                .with_hint(format!(
+                    "write the date as YYYY-MM-DD, e.g. `{key}: 2021-11-05`"
+                )),
+            );
+        }
+        date
+    }
+}
+
+fn todo_field(span: Span, key: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "todo-marker",
+        format!("`{key}` is marked 【待核：…】 for revision"),
+    )
+    .with_span(span)
+    .with_hint("write the value from the published document and remove the marker")
 }
 
 /// Reads an intro or category-body file already in `sources` as loading does (front

@@ -37,6 +37,16 @@ pub(super) fn policy(matter: &FrontMatter) -> String {
     if let Some(id) = &matter.id {
         line(&mut out, "id", id);
     }
+    for (key, value) in [
+        ("published", &matter.published),
+        ("source", &matter.source),
+        ("effective", &matter.effective),
+        ("expires", &matter.expires),
+    ] {
+        if let Some(value) = value {
+            line(&mut out, key, value);
+        }
+    }
     out.push_str("---\n");
     out
 }
