@@ -28,6 +28,7 @@
 // Panics are bugs: outside tests, errors are returned or reported, never unwrapped.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod add;
 pub mod book;
 pub mod check;
 pub mod cjk;

@@ -96,6 +96,16 @@ impl Sources {
         &self.files[id.0]
     }
 
+    /// Shows the files read under `from` as if they were under `to`: `add` checks a
+    /// staged copy of an edition, and the editor must see the edition's own paths.
+    pub fn rebase(&mut self, from: &std::path::Path, to: &std::path::Path) {
+        for file in &mut self.files {
+            if let Ok(rest) = file.path.strip_prefix(from) {
+                file.path = to.join(rest);
+            }
+        }
+    }
+
     /// `path:line:column` of a span's start, the form editors and terminals link.
     pub fn locate(&self, span: &Span) -> String {
         let file = self.get(span.source);

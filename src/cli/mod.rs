@@ -1,6 +1,7 @@
 //! The command line: argument definitions (clap derive) and one function per
 //! subcommand. `main.rs` parses, calls [`run`], and maps the [`Outcome`] to an exit code.
 
+mod add;
 mod build;
 mod check;
 mod diff;
@@ -68,6 +69,20 @@ pub enum Command {
     /// changes; with `--check` changes nothing, prints a diff and exits 1 if any file
     /// would change. Numbering is legal text: it is renumbered only with `--renumber`.
     Fmt(FmtArgs),
+
+    /// Add policies from the pages and files they were published in.
+    ///
+    /// Reads each input by its content, whatever its name: a saved web page (.html
+    /// with its _files folder, or .mhtml; UTF-8 or GBK), a Word file (.docx; .doc and
+    /// .wps through LibreOffice) or a PDF with text. Keeps the article, drops the
+    /// site around it, turns Word's automatic numbering into the text's own markers,
+    /// lifts the title, issuer, 文号 and dates into front matter (what it cannot find
+    /// is left as 【待核：…】 for you to fill in), writes one canonical Markdown file
+    /// per input into the category's folder, lists it in edition.toml (your
+    /// comments and layout kept), and prints where it read each field and what
+    /// `check` finds in the new file. A policy already in the edition (same 文号 or
+    /// title) is refused unless --replace is given.
+    Add(AddArgs),
 
     /// Import an older edition from its PDF, or from the text extracted from it.
     ///
@@ -179,6 +194,32 @@ pub struct FmtArgs {
     /// Also repair numbering sequences (gaps, duplicates, wrong restarts).
     #[arg(long)]
     pub renumber: bool,
+}
+
+/// Arguments of `huibian add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The published files: saved web pages, .mhtml, .docx/.doc/.wps, PDFs.
+    #[arg(value_name = "FILE", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// The edition to add them to: an id under sources/ or a folder.
+    #[arg(long, value_name = "ED")]
+    pub edition: String,
+
+    /// The category: its number as printed in the 目录 (1, 2, …) or its title (or a
+    /// part of it). Needed when the edition has more than one.
+    #[arg(long, value_name = "TITLE|N")]
+    pub category: Option<String>,
+
+    /// Print the Markdown and the change to edition.toml; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Rewrite the file of a policy already in the edition (same 文号 or title) with
+    /// the new text, and print the diff of the old and new text (a 修订).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// Arguments of `huibian import`.
@@ -333,6 +374,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::check(&args),
         Command::Toc(args) => toc::toc(&args),
         Command::Import(args) => import::import(&args),
+        Command::Add(args) => add::add(&args),
         Command::Fmt(args) => fmt::fmt(&args),
         Command::Diff(args) => diff::diff(&args),
         Command::New(args) => new::new(&args),

@@ -15,6 +15,9 @@
 mod paragraphs;
 pub mod pdf;
 mod policy;
+
+// `add` names the files it writes as `import` does.
+pub(crate) use policy::{file_stem, short_name};
 mod toc;
 mod tokens;
 
