@@ -332,6 +332,20 @@ fn prepare(
     })
 }
 
+/// The file stem for a policy: its title's short name as `import` makes it, else the
+/// input's own name; either way one path component with no `..`, separators or
+/// control characters, at most 60 characters.
+fn stem_for(title: Option<&str>, input: &Path) -> String {
+    let raw = match title {
+        Some(title) => crate::import::short_name(title),
+        None => input
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    crate::import::file_stem(&raw)
+}
+
 /// The fields as the report lists them.
 fn field_report(intake: &Intake) -> Vec<(&'static str, Option<(String, String)>)> {
     let f = &intake.fields;
@@ -507,4 +521,43 @@ fn write_one(edition: &Path, one: &Staged) -> anyhow::Result<()> {
         write_atomic(&edition.join(path), bytes)?;
     }
     write_atomic(&target, one.added.markdown.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_hostile_titles_stay_one_plain_file_name() {
+        let input = Path::new("page.html");
+        for title in [
+            "../../../etc/passwd",
+            "..",
+            "关于/印发\\某某:办法*?的通知",
+            "标题\u{0}\u{7}\n换行",
+            &"很长的标题".repeat(40),
+            "",
+        ] {
+            let stem = stem_for(Some(title), input);
+            assert!(!stem.is_empty(), "{title:?}");
+            assert!(!stem.contains(['/', '\\', ':', '*', '?']), "{stem}");
+            assert!(!stem.chars().any(char::is_control), "{stem:?}");
+            assert!(stem != ".." && !stem.starts_with('.'), "{stem}");
+            assert!(stem.chars().count() <= 60, "{stem}");
+        }
+        assert_eq!(stem_for(None, Path::new("dir/京政发24号.docx")), "京政发24号");
+    }
+
+    #[test]
+    fn a_taken_name_gets_a_number_and_case_does_not_free_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("类")).unwrap();
+        std::fs::write(dir.path().join("类/甲-2.md"), "").unwrap();
+        let mut taken: BTreeSet<String> =
+            ["类/甲.md".to_string(), "类/Abc.md".to_string()].into();
+        let names = Names { edition: dir.path(), folder: "类", taken: &mut taken };
+        assert_eq!(unique_name(&names, "甲").as_deref(), Some("类/甲-3.md"));
+        assert_eq!(unique_name(&names, "abc").as_deref(), Some("类/abc-2.md"));
+        assert_eq!(unique_name(&names, "乙").as_deref(), Some("类/乙.md"));
+    }
 }
