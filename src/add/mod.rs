@@ -265,15 +265,7 @@ fn prepare(
         (Some(e), true) => Some(e.file.clone()),
         (None, _) => None,
     };
-    let stem = match &title {
-        Some(title) => crate::import::file_stem(&crate::import::short_name(title)),
-        None => crate::import::file_stem(
-            &input
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
-    };
+    let stem = stem_for(title.as_deref(), input);
     let file = match &replaces {
         Some(file) => file.clone(),
         None => match unique_name(&names, &stem) {
