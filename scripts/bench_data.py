@@ -5,6 +5,8 @@
   bench_data.py changed  EDITION DEST        a heavily changed copy (for diff)
   bench_data.py editions EDITION DEST N      N editions: policies shuffled, text varied
   bench_data.py edit     FILE ROUND          a one-paragraph edit, in place
+  bench_data.py intake   EDITION DEST        a ~30 KB saved gov page and a ~100 KB .docx
+                                             of one of its policies, for `add`
   bench_data.py report   DIR                 table + report.json from the measurements
 
 Everything is deterministic (fixed seeds), so two runs compare the same work.
@@ -213,6 +215,102 @@ def edit(path: Path, round_: int) -> None:
 # --- the report ----------------------------------------------------------------
 
 
+# --- add -------------------------------------------------------------------
+
+
+def policy_text(edition: Path) -> tuple[dict, list[str]]:
+    """The front matter and paragraphs (markers as plain text) of the policy whose
+    text is nearest 12 KB: what a 30 KB page with its chrome carries."""
+    m = manifest(edition)
+    files = [f for c in m.get("category", []) for f in c.get("policies", [])]
+    chosen = min(files, key=lambda f: abs((edition / f).stat().st_size - 12_000))
+    meta, body = split_front_matter((edition / chosen).read_text())
+    paras = [re.sub(r"^#+ ", "", p.strip()) for p in body.split("\n\n") if p.strip()]
+    return meta, paras
+
+
+def write_page(meta: dict, paras: list[str], dest: Path, size: int) -> None:
+    """A 首都之窗-shaped page: site chrome, the doc-info list, the TRS body."""
+    chrome = "".join(f'<li><a href="/x{i}.html">栏目{i}</a></li>' for i in range(40))
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f"<title>{meta.get('title', '')}_政策文件_首都之窗_北京市人民政府门户网站</title>"
+        "<script>var a=1;</script><style>.doc-info{color:red}</style></head><body>"
+        f'<div class="nav"><ul>{chrome}</ul></div>'
+        f'<div class="header"><h1><p>{meta.get("title", "")}</p></h1></div>'
+        '<ol class="doc-info">'
+        f"<li>[发文字号] <span>{meta.get('number', '')}</span></li>"
+        f"<li>[发文机构] <span>{meta.get('issuer', '')}</span></li>"
+        f"<li>[成文日期] <span>{meta.get('date', '')}</span></li></ol>"
+        '<div class="mainTextBox"><div id="mainText"><div class="view TRS_UEDITOR trs_word">'
+        f"{body}</div></div></div>"
+    )
+    footer = '<div class="footer">网站标识码1100000088 京ICP备05060933号</div></body></html>'
+    # Grow the chrome (not the article) to the size real pages have.
+    pad = ""
+    while len((page + pad + footer).encode()) < size:
+        pad += f'<div class="related"><a href="/r.html">相关链接{len(pad)}</a></div>'
+    (dest / "page.html").write_text(page + pad + footer)
+
+
+def write_docx(meta: dict, paras: list[str], dest: Path, size: int) -> None:
+    """A Word file: red header, the body with 一、 as automatic numbering, and an
+    embedded image that brings it to the size of a real one."""
+    import zipfile
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    r = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+    def p(text: str, num: bool = False) -> str:
+        ppr = '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>' if num else ""
+        return f"<w:p>{ppr}<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+
+    out = [p("北京市人民政府文件"), p(meta.get("number", "")), p(meta.get("title", ""))]
+    for para in paras:
+        m = re.match(r"^[一二三四五六七八九十]+、", para)
+        out.append(p(para[m.end():], True) if m else p(para))
+    out += [p(meta.get("issuer", "")), p("2021年11月5日")]
+    doc = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {w} {r}><w:body>{"".join(out)}</w:body></w:document>'
+    numbering = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering {w}>'
+        '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    doc_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/></Relationships>'
+    )
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    rng = random.Random(7)
+    with zipfile.ZipFile(dest / "policy.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/_rels/document.xml.rels", doc_rels)
+        z.writestr("word/document.xml", doc)
+        z.writestr("word/numbering.xml", numbering)
+        # Fonts and themes make up most of a real .docx: incompressible filler.
+        used = sum(i.compress_size for i in z.infolist())
+        z.writestr("word/media/filler.bin", bytes(rng.getrandbits(8) for _ in range(max(0, size - used))), zipfile.ZIP_STORED)
+
+
+def write_intake(edition: Path, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    meta, paras = policy_text(edition)
+    write_page(meta, paras, dest, 30_000)
+    write_docx(meta, paras, dest, 100_000)
+
+
 def report(dirpath: Path) -> None:
     """Reads the figures the script left in DIR and prints the table; writes
     DIR/report.json. Each row is a measured command against its baseline."""
@@ -299,6 +397,8 @@ def main(argv: list[str]) -> None:
     elif cmd == "editions":
         for ed in write_editions(a, Path(argv[3]), int(argv[4])):
             print(ed)
+    elif cmd == "intake":
+        write_intake(a, Path(argv[3]))
     elif cmd == "edit":
         edit(a, int(argv[3]))
     elif cmd == "report":
