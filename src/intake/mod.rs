@@ -215,7 +215,8 @@ impl html::Resources for SavedPageFolder {
                 candidates.push(folder.join(last));
             }
             for path in candidates {
-                let meta = std::fs::symlink_metadata(&path).ok()?;
+                // A missing candidate is no answer yet: the next folder may hold it.
+                let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
                 if meta.is_file() && meta.len() <= limits::MAX_ASSET {
                     return std::fs::read(&path).ok();
                 }
