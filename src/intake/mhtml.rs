@@ -39,13 +39,18 @@ pub fn read(bytes: &[u8]) -> Result<Intake, IntakeError> {
     limits::check_size(bytes.len() as u64, limits::MAX_MHTML, "the archive")?;
     let (top, rest) = split_headers(bytes);
     let content_type = top.get("content-type").cloned().unwrap_or_default();
-    let boundary = param(&content_type, "boundary")
-        .ok_or_else(|| IntakeError::malformed("the archive's Content-Type names no boundary"))?;
+    let boundary = param(&content_type, "boundary").ok_or_else(|| {
+        IntakeError::malformed("the archive's Content-Type names no boundary")
+    })?;
     let parts = split_parts(rest, &boundary)?;
     let mut page = None;
     let mut by_location = HashMap::new();
     for part in parts {
-        let kind = part.headers.get("content-type").map(|t| t.to_ascii_lowercase()).unwrap_or_default();
+        let kind = part
+            .headers
+            .get("content-type")
+            .map(|t| t.to_ascii_lowercase())
+            .unwrap_or_default();
         if page.is_none() && kind.starts_with("text/html") {
             page = Some(part);
             continue;
@@ -58,7 +63,8 @@ pub fn read(bytes: &[u8]) -> Result<Intake, IntakeError> {
             by_location.insert(format!("cid:{id}"), part.body);
         }
     }
-    let page = page.ok_or_else(|| IntakeError::NoText("the archive holds no HTML page".into()))?;
+    let page =
+        page.ok_or_else(|| IntakeError::NoText("the archive holds no HTML page".into()))?;
     let base = page.headers.get("content-location").cloned();
     let location = top
         .get("snapshot-content-location")
@@ -80,7 +86,10 @@ fn split_headers(bytes: &[u8]) -> (HashMap<String, String>, &[u8]) {
     let mut last: Option<String> = None;
     let mut i = 0;
     while i < bytes.len() {
-        let end = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p + 1);
+        let end = bytes[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| i + p + 1);
         let line = String::from_utf8_lossy(&bytes[i..end]);
         let line = line.trim_end_matches(['\r', '\n']);
         i = end;
@@ -108,7 +117,9 @@ fn split_headers(bytes: &[u8]) -> (HashMap<String, String>, &[u8]) {
 fn param(value: &str, name: &str) -> Option<String> {
     value.split(';').skip(1).find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().trim_matches('"').to_string())
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().trim_matches('"').to_string())
     })
 }
 
@@ -117,11 +128,15 @@ fn split_parts(body: &[u8], boundary: &str) -> Result<Vec<Part>, IntakeError> {
     let d = delimiter.as_bytes();
     let mut starts = Vec::new();
     let mut i = 0;
-    while let Some(p) = body.get(i..).and_then(|s| s.windows(d.len()).position(|w| w == d)) {
+    while let Some(p) =
+        body.get(i..).and_then(|s| s.windows(d.len()).position(|w| w == d))
+    {
         let at = i + p;
         starts.push(at);
         if starts.len() > MAX_PARTS + 1 {
-            return Err(IntakeError::malformed(format!("the archive has more than {MAX_PARTS} parts")));
+            return Err(IntakeError::malformed(format!(
+                "the archive has more than {MAX_PARTS} parts"
+            )));
         }
         i = at + d.len();
     }
@@ -131,15 +146,34 @@ fn split_parts(body: &[u8], boundary: &str) -> Result<Vec<Part>, IntakeError> {
         if chunk.starts_with(b"--") {
             break;
         }
-        let (headers, content) = split_headers(chunk.strip_prefix(b"\r\n").or_else(|| chunk.strip_prefix(b"\n")).unwrap_or(chunk));
-        let encoding = headers.get("content-transfer-encoding").map(|e| e.to_ascii_lowercase()).unwrap_or_default();
-        let content = content.strip_suffix(b"\r\n").or_else(|| content.strip_suffix(b"\n")).unwrap_or(content);
+        let (headers, content) = split_headers(
+            chunk
+                .strip_prefix(b"\r\n")
+                .or_else(|| chunk.strip_prefix(b"\n"))
+                .unwrap_or(chunk),
+        );
+        let encoding = headers
+            .get("content-transfer-encoding")
+            .map(|e| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        let content = content
+            .strip_suffix(b"\r\n")
+            .or_else(|| content.strip_suffix(b"\n"))
+            .unwrap_or(content);
         let decoded = match encoding.trim() {
             "base64" => {
-                let clean: Vec<u8> = content.iter().copied().filter(|b| !b.is_ascii_whitespace() && *b != b'=').collect();
-                base64::engine::general_purpose::STANDARD_NO_PAD
-                    .decode(clean)
-                    .map_err(|e| IntakeError::malformed(format!("an archive part's base64 is damaged ({e})")))?
+                let clean: Vec<u8> = content
+                    .iter()
+                    .copied()
+                    .filter(|b| !b.is_ascii_whitespace() && *b != b'=')
+                    .collect();
+                base64::engine::general_purpose::STANDARD_NO_PAD.decode(clean).map_err(
+                    |e| {
+                        IntakeError::malformed(format!(
+                            "an archive part's base64 is damaged ({e})"
+                        ))
+                    },
+                )?
             }
             "quoted-printable" => quoted_printable(content),
             _ => content.to_vec(),
@@ -165,7 +199,10 @@ fn quoted_printable(input: &[u8]) -> Vec<u8> {
                 i += 2;
                 continue;
             }
-            if let (Some(h), Some(l)) = (input.get(i + 1).and_then(|&x| hex(x)), input.get(i + 2).and_then(|&x| hex(x))) {
+            if let (Some(h), Some(l)) = (
+                input.get(i + 1).and_then(|&x| hex(x)),
+                input.get(i + 2).and_then(|&x| hex(x)),
+            ) {
                 out.push(h * 16 + l);
                 i += 3;
                 continue;
@@ -220,9 +257,113 @@ mod tests {
 
     #[test]
     fn references_join_the_page_address() {
-        let base = "https://www.beijing.gov.cn/zhengce/zhengcefagui/202111/t20211111_1.html";
-        assert_eq!(join(base, "./W020.png").as_deref(), Some("https://www.beijing.gov.cn/zhengce/zhengcefagui/202111/W020.png"));
-        assert_eq!(join(base, "../../img/a.png").as_deref(), Some("https://www.beijing.gov.cn/zhengce/img/a.png"));
-        assert_eq!(join(base, "/x.png").as_deref(), Some("https://www.beijing.gov.cn/x.png"));
+        let base =
+            "https://www.beijing.gov.cn/zhengce/zhengcefagui/202111/t20211111_1.html";
+        assert_eq!(
+            join(base, "./W020.png").as_deref(),
+            Some("https://www.beijing.gov.cn/zhengce/zhengcefagui/202111/W020.png")
+        );
+        assert_eq!(
+            join(base, "../../img/a.png").as_deref(),
+            Some("https://www.beijing.gov.cn/zhengce/img/a.png")
+        );
+        assert_eq!(
+            join(base, "/x.png").as_deref(),
+            Some("https://www.beijing.gov.cn/x.png")
+        );
+    }
+
+    /// Quoted-printable as Chrome writes it: every non-ASCII byte and `=` as `=XX`,
+    /// lines cut at 76 with soft breaks.
+    fn qp(bytes: &[u8]) -> String {
+        let mut out = String::new();
+        let mut line = 0;
+        for &b in bytes {
+            let piece = if b == b'\n' {
+                line = 0;
+                out.push_str("\r\n");
+                continue;
+            } else if b >= 0x80 || b == b'=' || b == b'\r' {
+                format!("={b:02X}")
+            } else {
+                (b as char).to_string()
+            };
+            if line + piece.len() > 75 {
+                out.push_str("=\r\n");
+                line = 0;
+            }
+            line += piece.len();
+            out.push_str(&piece);
+        }
+        out
+    }
+
+    fn archive() -> Vec<u8> {
+        use base64::Engine as _;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/intake/html");
+        let html = std::fs::read(dir.join("beijing.html")).unwrap();
+        let png = std::fs::read(dir.join("beijing_files/W020211111.png")).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(png);
+        let page = "https://www.beijing.gov.cn/zhengce/zhengcefagui/202111/t20211111_2533101.html";
+        let image = "https://www.beijing.gov.cn/zhengce/zhengcefagui/202111/beijing_files/W020211111.png";
+        format!(
+            "From: <Saved by Blink>\r\nSnapshot-Content-Location: {page}\r\nSubject: =?utf-8?Q?=E5=8C=97?=\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n\
+             \tboundary=\"----MultipartBoundary--x1y2--\"\r\n\r\n\r\n------MultipartBoundary--x1y2--\r\n\
+             Content-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\n\
+             Content-Transfer-Encoding: quoted-printable\r\nContent-Location: {page}\r\n\r\n{}\r\n\
+             ------MultipartBoundary--x1y2--\r\nContent-Type: image/png\r\n\
+             Content-Transfer-Encoding: base64\r\nContent-Location: {image}\r\n\r\n{}\r\n{}\r\n\
+             ------MultipartBoundary--x1y2----\r\n",
+            qp(&html),
+            &b64[..40],
+            &b64[40..],
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn an_archive_reads_like_its_saved_page() {
+        let intake = read(&archive()).unwrap();
+        assert!(
+            intake.format.starts_with("MHTML archive of a 首都之窗"),
+            "{}",
+            intake.format
+        );
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/intake/html");
+        let saved = crate::intake::read_file(&dir.join("beijing.html")).unwrap();
+        assert_eq!(intake.blocks, saved.blocks);
+        assert_eq!(intake.fields, saved.fields);
+        assert_eq!(intake.assets, saved.assets);
+        assert_eq!(intake.assets.len(), 1);
+    }
+
+    #[test]
+    fn the_snapshot_location_is_the_source_without_a_canonical_link() {
+        let bytes = String::from_utf8(archive())
+            .unwrap()
+            .replace("rel=3D\"canonical\"", "rel=3D\"x\"");
+        let intake = read(bytes.as_bytes()).unwrap();
+        let source = intake.fields.source.unwrap();
+        assert_eq!(source.from, "the archive's Snapshot-Content-Location header");
+        assert!(source.value.ends_with("t20211111_2533101.html"));
+    }
+
+    #[test]
+    fn archives_without_a_page_or_boundary_are_refused() {
+        let no_boundary =
+            read(b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\nx");
+        assert!(matches!(no_boundary, Err(IntakeError::Malformed(_))));
+        let no_page = read(b"Content-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: image/png\r\n\r\nx\r\n--b--\r\n");
+        assert!(matches!(no_page, Err(IntakeError::NoText(_))));
+        let many = format!(
+            "Content-Type: multipart/related; boundary=b\r\n\r\n{}",
+            "--b\r\n\r\n".repeat(MAX_PARTS + 5)
+        );
+        assert!(
+            matches!(read(many.as_bytes()), Err(IntakeError::Malformed(m)) if m.contains("parts"))
+        );
     }
 }

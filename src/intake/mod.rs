@@ -203,9 +203,10 @@ impl html::Resources for SavedPageFolder {
         let reference = reference.split(['?', '#']).next()?;
         let decoded =
             percent_encoding::percent_decode_str(reference).decode_utf8().ok()?;
+        // `.` names the folder it stands in (`./x_files/a.png`): dropped, not refused.
         let parts: Vec<&str> =
-            decoded.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-        if parts.iter().any(|p| *p == ".." || *p == "." || p.contains('\0')) {
+            decoded.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect();
+        if parts.is_empty() || parts.iter().any(|p| *p == ".." || p.contains('\0')) {
             return None;
         }
         // `./x_files/a.png` names the folder itself; a bare `a.png` is inside it.

@@ -20,9 +20,39 @@ const DROPPED: [&str; 14] = [
 ];
 /// Elements that end a paragraph where they open and where they close.
 const BLOCKS: [&str; 33] = [
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-    "table", "tr", "td", "th", "caption", "thead", "tbody", "tfoot", "blockquote", "pre",
-    "section", "article", "header", "footer", "nav", "aside", "main", "center", "hr",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "center",
+    "hr",
 ];
 /// Class or id words of widgets that sit inside article containers (share bars, QR
 /// codes, print buttons).
@@ -86,7 +116,10 @@ impl<'r> Walker<'r> {
                     if skip == Some(node.id()) {
                         skip = None;
                     } else if skip.is_none()
-                        && node.value().as_element().is_some_and(|e| BLOCKS.contains(&e.name()))
+                        && node
+                            .value()
+                            .as_element()
+                            .is_some_and(|e| BLOCKS.contains(&e.name()))
                     {
                         flush(&mut para, &mut out);
                     }
@@ -112,7 +145,8 @@ impl<'r> Walker<'r> {
                 "caption" => caption = self.walk(child, false),
                 "thead" | "tbody" | "tfoot" => {
                     let head = child.value().name() == "thead";
-                    for tr in child.child_elements().filter(|e| e.value().name() == "tr") {
+                    for tr in child.child_elements().filter(|e| e.value().name() == "tr")
+                    {
                         rows.push((self.row(tr), head));
                     }
                 }
@@ -130,7 +164,9 @@ impl<'r> Walker<'r> {
         let count = rows.len();
         let header_rows = rows
             .iter()
-            .take_while(|(cells, head)| *head || (!cells.is_empty() && cells.iter().all(|c| c.1)))
+            .take_while(|(cells, head)| {
+                *head || (!cells.is_empty() && cells.iter().all(|c| c.1))
+            })
             .count();
         let rows = rows
             .into_iter()
@@ -140,7 +176,8 @@ impl<'r> Walker<'r> {
                 cells
                     .into_iter()
                     .map(|(mut cell, _)| {
-                        cell.rowspan = if cell.rowspan == 0 { left } else { cell.rowspan.min(left) };
+                        cell.rowspan =
+                            if cell.rowspan == 0 { left } else { cell.rowspan.min(left) };
                         cell
                     })
                     .collect()
@@ -161,7 +198,9 @@ impl<'r> Walker<'r> {
                     .filter_map(|b| if let Block::Para(p) = b { Some(p) } else { None })
                     .collect();
                 let span = |name: &str, max: u32| {
-                    td.attr(name).and_then(|v| v.trim().parse::<u32>().ok()).map_or(1, |v| v.min(max))
+                    td.attr(name)
+                        .and_then(|v| v.trim().parse::<u32>().ok())
+                        .map_or(1, |v| v.min(max))
                 };
                 let colspan = span("colspan", 1000).max(1);
                 let rowspan = span("rowspan", 65534);
@@ -180,7 +219,8 @@ impl<'r> Walker<'r> {
         let Some(src) = src else { return };
         let shown = shown(src);
         if self.assets.len() >= MAX_IMAGES {
-            self.notes.push(format!("image {shown} not kept: more than {MAX_IMAGES} images"));
+            self.notes
+                .push(format!("image {shown} not kept: more than {MAX_IMAGES} images"));
             return;
         }
         let bytes = if src.get(..5).is_some_and(|s| s.eq_ignore_ascii_case("data:")) {
@@ -201,13 +241,19 @@ impl<'r> Walker<'r> {
             return;
         };
         if bytes.len() as u64 > limits::MAX_ASSET {
-            self.notes.push(format!("image {shown} is over {} bytes: not kept", limits::MAX_ASSET));
+            self.notes.push(format!(
+                "image {shown} is over {} bytes: not kept",
+                limits::MAX_ASSET
+            ));
             return;
         }
-        let name = limits::image_kind(&bytes)
-            .and_then(|kind| limits::asset_name(self.assets.len() + 1, &format!("image.{kind}")));
+        let name = limits::image_kind(&bytes).and_then(|kind| {
+            limits::asset_name(self.assets.len() + 1, &format!("image.{kind}"))
+        });
         let Some(name) = name else {
-            self.notes.push(format!("{shown} is not a PNG, JPEG, GIF, WebP or SVG image: not kept"));
+            self.notes.push(format!(
+                "{shown} is not a PNG, JPEG, GIF, WebP or SVG image: not kept"
+            ));
             return;
         };
         let alt = collapse(img.attr("alt").unwrap_or(""));
@@ -230,7 +276,10 @@ pub(super) fn shown(reference: &str) -> String {
 pub(super) fn data_uri(uri: &str) -> Result<Vec<u8>, String> {
     use base64::Engine as _;
     if uri.len() > MAX_DATA_URI {
-        return Err(format!("it is {} bytes long, over the limit of {MAX_DATA_URI}", uri.len()));
+        return Err(format!(
+            "it is {} bytes long, over the limit of {MAX_DATA_URI}",
+            uri.len()
+        ));
     }
     let (head, data) = uri.split_once(',').ok_or("it has no comma")?;
     if head.to_ascii_lowercase().ends_with(";base64") {
@@ -254,15 +303,16 @@ fn is_dropped(element: ElementRef<'_>) -> bool {
     if DROPPED.contains(&el.name()) || el.attr("hidden").is_some() {
         return true;
     }
-    let style: String = el.attr("style").unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect();
+    let style: String =
+        el.attr("style").unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect();
     if style.to_ascii_lowercase().contains("display:none") {
         return true;
     }
     let words = format!("{} {}", el.attr("class").unwrap_or(""), el.id().unwrap_or(""))
         .to_ascii_lowercase();
-    words
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| WIDGETS.iter().any(|k| if k.len() <= 3 { w == *k } else { w.contains(k) }))
+    words.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        WIDGETS.iter().any(|k| if k.len() <= 3 { w == *k } else { w.contains(k) })
+    })
 }
 
 fn flush(para: &mut String, out: &mut Vec<Block>) {
@@ -287,7 +337,8 @@ pub(super) fn collapse(raw: &str) -> String {
             continue;
         }
         if let Some(newline) = pending.take() {
-            let cjk_join = newline && prev.is_some_and(crate::cjk::is_cjk) && crate::cjk::is_cjk(c);
+            let cjk_join =
+                newline && prev.is_some_and(crate::cjk::is_cjk) && crate::cjk::is_cjk(c);
             if !out.is_empty() && !cjk_join {
                 out.push(' ');
             }
@@ -295,5 +346,6 @@ pub(super) fn collapse(raw: &str) -> String {
         out.push(c);
         prev = Some(c);
     }
-    out.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}').to_string()
+    out.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}')
+        .to_string()
 }

@@ -69,7 +69,9 @@ pub(super) fn decode(bytes: &[u8], hint: Option<&str>) -> Decoded {
         }
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => finish(text.to_string(), false, UTF_8, "detected: valid UTF-8", notes),
+        Ok(text) => {
+            finish(text.to_string(), false, UTF_8, "detected: valid UTF-8", notes)
+        }
         Err(_) => {
             let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
             let how = "detected: not valid UTF-8, no declaration";
@@ -118,13 +120,18 @@ mod tests {
 
     #[test]
     fn a_declared_gb2312_page_reads_as_gb18030() {
-        let mut bytes = b"<meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
-            .to_vec();
+        let mut bytes =
+            b"<meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
+                .to_vec();
         // 㛃 is outside GB2312 and GBK: only GB18030's four-byte sequences hold it.
         bytes.extend(gb("<p>关于印发㛃的通知</p>"));
         let decoded = decode(&bytes, None);
         assert!(decoded.text.contains("关于印发㛃的通知"), "{}", decoded.text);
-        assert!(decoded.encoding.starts_with("gb18030 (declared"), "{}", decoded.encoding);
+        assert!(
+            decoded.encoding.starts_with("gb18030 (declared"),
+            "{}",
+            decoded.encoding
+        );
         assert!(decoded.notes.is_empty(), "{:?}", decoded.notes);
     }
 

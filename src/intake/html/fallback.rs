@@ -10,12 +10,26 @@ use scraper::{ElementRef, Html, Node};
 use super::layout::is_han;
 
 /// Tags that are chrome wherever they are.
-const CHROME_TAGS: [&str; 11] =
-    ["nav", "header", "footer", "aside", "script", "style", "noscript", "template", "form", "select", "button"];
+const CHROME_TAGS: [&str; 11] = [
+    "nav", "header", "footer", "aside", "script", "style", "noscript", "template",
+    "form", "select", "button",
+];
 /// Class/id words of chrome, matched inside a word.
 const CHROME_LONG: [&str; 14] = [
-    "navbar", "menu", "footer", "header", "breadcrumb", "crumb", "share", "fenxiang", "qrcode",
-    "erweima", "copyright", "sidebar", "related", "friendlink",
+    "navbar",
+    "menu",
+    "footer",
+    "header",
+    "breadcrumb",
+    "crumb",
+    "share",
+    "fenxiang",
+    "qrcode",
+    "erweima",
+    "copyright",
+    "sidebar",
+    "related",
+    "friendlink",
 ];
 /// Class/id words of chrome, matched as a whole word.
 const CHROME_SHORT: [&str; 14] = [
@@ -27,10 +41,12 @@ fn is_chrome(el: &scraper::node::Element) -> bool {
     if CHROME_TAGS.contains(&el.name()) {
         return true;
     }
-    let words = format!("{} {}", el.attr("class").unwrap_or(""), el.id().unwrap_or("")).to_ascii_lowercase();
-    words.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).any(|w| {
-        CHROME_LONG.iter().any(|k| w.contains(k)) || CHROME_SHORT.contains(&w)
-    })
+    let words = format!("{} {}", el.attr("class").unwrap_or(""), el.id().unwrap_or(""))
+        .to_ascii_lowercase();
+    words
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| CHROME_LONG.iter().any(|k| w.contains(k)) || CHROME_SHORT.contains(&w))
 }
 
 /// The largest text block of the page, or `None` when it has no Han text outside
@@ -44,8 +60,11 @@ pub(super) fn largest_block(doc: &Html) -> Option<ElementRef<'_>> {
         if han == 0 {
             continue;
         }
-        let ancestors: Vec<_> = node.ancestors().filter(|a| a.value().is_element()).collect();
-        if ancestors.iter().any(|a| a.value().as_element().is_some_and(|e| is_chrome(e) || e.name() == "a")) {
+        let ancestors: Vec<_> =
+            node.ancestors().filter(|a| a.value().is_element()).collect();
+        if ancestors.iter().any(|a| {
+            a.value().as_element().is_some_and(|e| is_chrome(e) || e.name() == "a")
+        }) {
             continue;
         }
         let Some(block) = ancestors.iter().find(|a| {
@@ -85,8 +104,18 @@ pub(super) fn largest_block(doc: &Html) -> Option<ElementRef<'_>> {
     let mut best = best?;
     let size = |id: NodeId| total.get(&id).copied().unwrap_or(0);
     while let Some(parent) = best.parent() {
-        let widen = parent.value().as_element().is_some_and(|e| !matches!(e.name(), "html" | "body"))
-            && parent.children().any(|s| s.id() != best.id() && size(s.id()) * 4 >= size(best.id()));
+        let widen = parent
+            .value()
+            .as_element()
+            .is_some_and(|e| !matches!(e.name(), "html" | "body"))
+            && parent.children().any(|s| {
+                // A comparable block beside it, or a paragraph of its own (the
+                // signature after the article's inner container) is the article too.
+                let paragraph = s.value().as_element().is_some_and(|e| e.name() == "p");
+                s.id() != best.id()
+                    && size(s.id()) > 0
+                    && (paragraph || size(s.id()) * 4 >= size(best.id()))
+            });
         if !widen {
             break;
         }

@@ -4,7 +4,7 @@
 
 use scraper::{ElementRef, Html, Selector};
 
-use crate::intake::{Found, Fields};
+use crate::intake::{Fields, Found};
 
 /// A layout's reading of a page.
 pub(super) struct Layout<'a> {
@@ -44,7 +44,9 @@ fn body<'a>(doc: &'a Html, selectors: &[&str]) -> Option<ElementRef<'a>> {
         doc.select(&sel(css)).find(|el| {
             has_han(*el)
                 && !el.ancestors().chain(std::iter::once(*el.clone())).any(|n| {
-                    n.value().as_element().is_some_and(|e| e.classes().any(|c| c == "pchide"))
+                    n.value()
+                        .as_element()
+                        .is_some_and(|e| e.classes().any(|c| c == "pchide"))
                 })
         })
     })
@@ -109,7 +111,8 @@ pub(super) fn find(doc: &Html) -> Layout<'_> {
     for a in doc.select(&sel("div.mainTextBox ul.fujian li a, ul.fujian li a")) {
         let inside = layout.body.is_some_and(|b| a.ancestors().any(|n| n.id() == b.id()));
         let name = text_of(a);
-        if !inside && !name.is_empty() && !layout.attachments.iter().any(|x| x.0 == name) {
+        if !inside && !name.is_empty() && !layout.attachments.iter().any(|x| x.0 == name)
+        {
             layout.attachments.push((name, a.attr("href").unwrap_or("").to_string()));
         }
     }
@@ -132,16 +135,32 @@ fn label_key(label: &str) -> String {
 /// cell, in whatever columns the page puts them.
 fn pairs(layout: &mut Layout<'_>, table: ElementRef<'_>) {
     for tr in table.select(&sel("tr")) {
-        let cells: Vec<String> = tr.child_elements().filter(|c| matches!(c.value().name(), "td" | "th")).map(text_of).collect();
+        let cells: Vec<String> = tr
+            .child_elements()
+            .filter(|c| matches!(c.value().name(), "td" | "th"))
+            .map(text_of)
+            .collect();
         let mut k = 0;
         while k < cells.len() {
             let cell = &cells[k];
             let is_label = cell.ends_with(['：', ':']);
-            if let Some((label, value)) = cell.split_once(['：', ':']).filter(|(_, v)| !v.trim().is_empty()) {
-                apply(layout, "the page's metadata table", &label_key(label), value.trim());
+            if let Some((label, value)) =
+                cell.split_once(['：', ':']).filter(|(_, v)| !v.trim().is_empty())
+            {
+                apply(
+                    layout,
+                    "the page's metadata table",
+                    &label_key(label),
+                    value.trim(),
+                );
             } else if is_label && k + 1 < cells.len() {
                 let value = cells[k + 1].clone();
-                apply(layout, "the page's metadata table", &label_key(cell), value.trim());
+                apply(
+                    layout,
+                    "the page's metadata table",
+                    &label_key(cell),
+                    value.trim(),
+                );
                 k += 1;
             }
             k += 1;
@@ -156,20 +175,29 @@ fn apply(layout: &mut Layout<'_>, place: &str, label: &str, value: &str) {
     }
     let from = format!("{place} ({label})");
     let fields = &mut layout.fields;
-    let date = |slot: &mut Option<Found<String>>, notes: &mut Vec<String>| match date_of(value) {
+    let date = |slot: &mut Option<Found<String>>, notes: &mut Vec<String>| match date_of(
+        value,
+    ) {
         Some(d) => *slot = Some(Found::new(d, from.clone())),
-        None => notes.push(format!("{from} says {value:?}, which is not a date: not kept")),
+        None => {
+            notes.push(format!("{from} says {value:?}, which is not a date: not kept"))
+        }
     };
     match label {
         "标题" | "名称" => fields.title = Some(Found::new(value.to_string(), from)),
-        "发文机关" | "发文机构" | "发布机构" | "发文单位" | "联合发文单位" => {
+        "发文机关" | "发文机构" | "发布机构" | "发文单位" | "联合发文单位" =>
+        {
             let names = value
-                .split(|c: char| c.is_whitespace() || matches!(c, '、' | '；' | ';' | '，' | ','))
+                .split(|c: char| {
+                    c.is_whitespace() || matches!(c, '、' | '；' | ';' | '，' | ',')
+                })
                 .filter(|s| !s.is_empty())
                 .map(str::to_string);
-            let issuer = fields.issuer.get_or_insert_with(|| Found::new(Vec::new(), from.clone()));
+            let issuer =
+                fields.issuer.get_or_insert_with(|| Found::new(Vec::new(), from.clone()));
             if issuer.from != from {
-                issuer.from = format!("{} and {label}", issuer.from.trim_end_matches(')'));
+                issuer.from =
+                    format!("{} and {label}", issuer.from.trim_end_matches(')'));
                 issuer.from.push(')');
             }
             for name in names {
@@ -178,11 +206,17 @@ fn apply(layout: &mut Layout<'_>, place: &str, label: &str, value: &str) {
                 }
             }
         }
-        "发文字号" | "文号" => fields.number = Some(Found::new(value.to_string(), from)),
+        "发文字号" | "文号" => {
+            fields.number = Some(Found::new(value.to_string(), from))
+        }
         "成文日期" | "成文时间" => date(&mut fields.date, &mut layout.notes),
         "发布日期" | "发布时间" => date(&mut fields.published, &mut layout.notes),
-        "实施日期" | "施行日期" | "生效日期" => date(&mut fields.effective, &mut layout.notes),
-        "废止日期" | "失效日期" | "有效期至" => date(&mut fields.expires, &mut layout.notes),
+        "实施日期" | "施行日期" | "生效日期" => {
+            date(&mut fields.effective, &mut layout.notes)
+        }
+        "废止日期" | "失效日期" | "有效期至" => {
+            date(&mut fields.expires, &mut layout.notes)
+        }
         _ => layout.notes.push(format!("{from} says {value}")),
     }
 }

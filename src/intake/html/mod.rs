@@ -69,16 +69,18 @@ pub(in crate::intake) fn read_with(
     drop_chrome_lines(&mut blocks, &mut notes);
     attachments(&layout.attachments, &mut blocks, &mut notes);
     if !blocks.iter().any(has_han) {
-        return Err(IntakeError::NoText("the page's article holds no Chinese text".into()));
+        return Err(IntakeError::NoText(
+            "the page's article holds no Chinese text".into(),
+        ));
     }
     let mut fields = layout.fields;
     if fields.title.is_none() {
         fields.title = title(&doc);
     }
     if fields.published.is_none() {
-        fields.published = meta(&doc, "PubDate").and_then(|d| layout::date_of(&d)).map(|d| {
-            Found::new(d, "the page's PubDate meta tag")
-        });
+        fields.published = meta(&doc, "PubDate")
+            .and_then(|d| layout::date_of(&d))
+            .map(|d| Found::new(d, "the page's PubDate meta tag"));
     }
     fields.source = source(&doc).or_else(|| outside.location.clone());
     Ok(Intake {
@@ -93,7 +95,9 @@ pub(in crate::intake) fn read_with(
 fn has_han(block: &Block) -> bool {
     match block {
         Block::Para(p) => p.chars().any(layout::is_han),
-        Block::Table(t) => t.rows.iter().flatten().any(|c| c.text.chars().any(layout::is_han)),
+        Block::Table(t) => {
+            t.rows.iter().flatten().any(|c| c.text.chars().any(layout::is_han))
+        }
         Block::Image { .. } => false,
     }
 }
@@ -112,7 +116,10 @@ fn title(doc: &Html) -> Option<Found<String>> {
     let full = first(doc, "title").map(text_of).filter(|t| !t.is_empty())?;
     let mut t = full.split('_').next().unwrap_or(&full).trim().to_string();
     loop {
-        let cut = [" - ", "|", "－", "-"].iter().filter_map(|sep| t.rfind(sep).map(|at| (at, sep.len()))).max();
+        let cut = [" - ", "|", "－", "-"]
+            .iter()
+            .filter_map(|sep| t.rfind(sep).map(|at| (at, sep.len())))
+            .max();
         let Some((at, len)) = cut else { break };
         let tail = &t[at + len..];
         let site = ["网", "政府", "之窗", "门户", "gov"].iter().any(|w| tail.contains(w));
@@ -121,7 +128,11 @@ fn title(doc: &Html) -> Option<Found<String>> {
         }
         t = t[..at].trim().to_string();
     }
-    let from = if t == full { "the page's <title>" } else { "the page's <title>, the site's name removed" };
+    let from = if t == full {
+        "the page's <title>"
+    } else {
+        "the page's <title>, the site's name removed"
+    };
     Some(Found::new(t, from))
 }
 
@@ -150,13 +161,35 @@ pub(in crate::intake) fn web_address(url: &str) -> bool {
 /// 【关闭】`, `扫一扫在手机打开当前页`, `字号：大 中 小`).
 fn drop_chrome_lines(blocks: &mut Vec<Block>, notes: &mut Vec<String>) {
     const WORDS: [&str; 17] = [
-        "扫一扫在手机打开当前页", "打印本页", "关闭窗口", "打印", "关闭", "扫一扫", "分享到",
-        "分享", "字号", "字体", "返回顶部", "收藏", "默认", "大", "中", "小", "：",
+        "扫一扫在手机打开当前页",
+        "打印本页",
+        "关闭窗口",
+        "打印",
+        "关闭",
+        "扫一扫",
+        "分享到",
+        "分享",
+        "字号",
+        "字体",
+        "返回顶部",
+        "收藏",
+        "默认",
+        "大",
+        "中",
+        "小",
+        "：",
     ];
     blocks.retain(|b| {
         let Block::Para(p) = b else { return true };
-        let mut rest: String = p.chars().filter(|c| !c.is_whitespace() && !"【】[]（）()|:".contains(*c)).collect();
-        if rest.is_empty() || !["打印", "关闭", "扫一扫", "分享", "字号", "返回顶部", "收藏"].iter().any(|w| rest.contains(w)) {
+        let mut rest: String = p
+            .chars()
+            .filter(|c| !c.is_whitespace() && !"【】[]（）()|:".contains(*c))
+            .collect();
+        if rest.is_empty()
+            || !["打印", "关闭", "扫一扫", "分享", "字号", "返回顶部", "收藏"]
+                .iter()
+                .any(|w| rest.contains(w))
+        {
             return true;
         }
         while let Some(w) = WORDS.iter().find(|w| rest.starts_with(*w)) {
@@ -171,16 +204,27 @@ fn drop_chrome_lines(blocks: &mut Vec<Block>, notes: &mut Vec<String>) {
 
 /// The page's attachment list (首都之窗's `ul.fujian`) as the document writes its
 /// 附件 lines; the files themselves are not fetched.
-fn attachments(list: &[(String, String)], blocks: &mut Vec<Block>, notes: &mut Vec<String>) {
+fn attachments(
+    list: &[(String, String)],
+    blocks: &mut Vec<Block>,
+    notes: &mut Vec<String>,
+) {
     for (name, href) in list {
         let bare = name
             .rsplit_once('.')
-            .filter(|(_, ext)| ["pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd", "zip", "rar"].contains(&ext.to_ascii_lowercase().as_str()))
+            .filter(|(_, ext)| {
+                ["pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd", "zip", "rar"]
+                    .contains(&ext.to_ascii_lowercase().as_str())
+            })
             .map_or(name.as_str(), |(stem, _)| stem);
-        let listed = blocks.iter().any(|b| matches!(b, Block::Para(p) if p.contains(bare)));
+        let listed =
+            blocks.iter().any(|b| matches!(b, Block::Para(p) if p.contains(bare)));
         if !listed {
             blocks.push(Block::Para(format!("附件：{bare}")));
         }
-        notes.push(format!("附件 {bare} links to {}: the file was not fetched", body::shown(href)));
+        notes.push(format!(
+            "附件 {bare} links to {}: the file was not fetched",
+            body::shown(href)
+        ));
     }
 }
