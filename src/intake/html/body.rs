@@ -101,11 +101,13 @@ impl<'r> Walker<'r> {
                             }
                         } else if name == "br" || BLOCKS.contains(&name) {
                             flush(&mut para, &mut out);
-                            if structured && name == "table" && node.id() != root.id() {
-                                if let Some(table) = self.table(element) {
-                                    out.extend(table);
-                                    skip = Some(node.id());
-                                }
+                            if structured
+                                && name == "table"
+                                && node.id() != root.id()
+                                && let Some(table) = self.table(element)
+                            {
+                                out.extend(table);
+                                skip = Some(node.id());
                             }
                         }
                     }

@@ -43,7 +43,7 @@ fn body<'a>(doc: &'a Html, selectors: &[&str]) -> Option<ElementRef<'a>> {
     selectors.iter().find_map(|css| {
         doc.select(&sel(css)).find(|el| {
             has_han(*el)
-                && !el.ancestors().chain(std::iter::once(*el.clone())).any(|n| {
+                && !el.ancestors().chain(std::iter::once(**el)).any(|n| {
                     n.value()
                         .as_element()
                         .is_some_and(|e| e.classes().any(|c| c == "pchide"))
