@@ -98,10 +98,23 @@ struct TableFrame {
 
 /// Elements whose whole subtree is not text of the document.
 const SKIPPED: [&[u8]; 17] = [
-    b"w:del", b"w:moveFrom", b"w:delText", b"w:instrText", b"w:delInstrText",
-    b"mc:Fallback", b"w:sdtPr", b"w:rt", b"w:fldData", b"w:pPrChange", b"w:rPrChange",
-    b"w:tblPrChange", b"w:trPrChange", b"w:tcPrChange", b"w:sectPrChange",
-    b"w:numberingChange", b"w:sectPr",
+    b"w:del",
+    b"w:moveFrom",
+    b"w:delText",
+    b"w:instrText",
+    b"w:delInstrText",
+    b"mc:Fallback",
+    b"w:sdtPr",
+    b"w:rt",
+    b"w:fldData",
+    b"w:pPrChange",
+    b"w:rPrChange",
+    b"w:tblPrChange",
+    b"w:trPrChange",
+    b"w:tcPrChange",
+    b"w:sectPrChange",
+    b"w:numberingChange",
+    b"w:sectPr",
 ];
 
 struct Walker<'c, 'x> {
@@ -122,7 +135,11 @@ struct Walker<'c, 'x> {
 }
 
 /// Walks the body of `document.xml` (or any part made of `w:p` and `w:tbl`).
-pub(super) fn walk(bytes: &[u8], what: &str, cx: &mut Context<'_>) -> Result<Vec<Item>, IntakeError> {
+pub(super) fn walk(
+    bytes: &[u8],
+    what: &str,
+    cx: &mut Context<'_>,
+) -> Result<Vec<Item>, IntakeError> {
     let mut w = Walker::new(cx);
     w.run(bytes, what)?;
     Ok(w.out)
@@ -198,16 +215,26 @@ impl<'c, 'x> Walker<'c, 'x> {
         Ok(())
     }
 
-    fn start(&mut self, name: &[u8], e: &BytesStart<'_>, empty: bool) -> Result<(), IntakeError> {
+    fn start(
+        &mut self,
+        name: &[u8],
+        e: &BytesStart<'_>,
+        empty: bool,
+    ) -> Result<(), IntakeError> {
         match name {
-            b"w:p" => self.paras.push(Para { boxed: self.boxes > 0 || self.table_depth > 0, ..Para::default() }),
+            b"w:p" => self.paras.push(Para {
+                boxed: self.boxes > 0 || self.table_depth > 0,
+                ..Para::default()
+            }),
             b"w:pPr" => self.in_ppr = true,
             b"w:rPr" => self.in_rpr = true,
             b"w:t" => self.in_t = !empty,
             b"w:txbxContent" => self.boxes += 1,
             b"w:footnote" | b"w:endnote" => self.start_note(e, empty)?,
-            b"w:tbl" | b"w:tr" | b"w:tc" | b"w:gridSpan" | b"w:vMerge" | b"w:gridBefore"
-            | b"w:gridAfter" | b"w:tblHeader" => self.table_start(name, e)?,
+            b"w:tbl" | b"w:tr" | b"w:tc" | b"w:gridSpan" | b"w:vMerge"
+            | b"w:gridBefore" | b"w:gridAfter" | b"w:tblHeader" => {
+                self.table_start(name, e)?
+            }
             b"w:drawing" | b"w:pict" => self.graphic = Some((None, String::new())),
             _ if self.in_ppr => self.paragraph_property(name, e)?,
             _ => self.run_content(name, e)?,
@@ -226,19 +253,29 @@ impl<'c, 'x> Walker<'c, 'x> {
         Ok(())
     }
 
-    fn paragraph_property(&mut self, name: &[u8], e: &BytesStart<'_>) -> Result<(), IntakeError> {
+    fn paragraph_property(
+        &mut self,
+        name: &[u8],
+        e: &BytesStart<'_>,
+    ) -> Result<(), IntakeError> {
         let Some(p) = self.paras.last_mut() else { return Ok(()) };
         match name {
             b"w:pStyle" => p.style = attr(e, b"w:val")?,
             b"w:numId" => p.num_id = val_u32(e)?,
             b"w:ilvl" => p.ilvl = val_u32(e)?,
-            b"w:jc" => p.centred = Some(attr(e, b"w:val")?.is_some_and(|v| v == "center")),
+            b"w:jc" => {
+                p.centred = Some(attr(e, b"w:val")?.is_some_and(|v| v == "center"))
+            }
             _ => {}
         }
         Ok(())
     }
 
-    fn run_content(&mut self, name: &[u8], e: &BytesStart<'_>) -> Result<(), IntakeError> {
+    fn run_content(
+        &mut self,
+        name: &[u8],
+        e: &BytesStart<'_>,
+    ) -> Result<(), IntakeError> {
         if name == b"wp:docPr" || name == b"v:imagedata" || name == b"a:blip" {
             return self.graphic_part(name, e);
         }
@@ -259,7 +296,10 @@ impl<'c, 'x> Walker<'c, 'x> {
                     p.end_piece();
                 }
             }
-            b"w:sym" => match sym.and_then(|s| u32::from_str_radix(&s, 16).ok()).and_then(char::from_u32) {
+            b"w:sym" => match sym
+                .and_then(|s| u32::from_str_radix(&s, 16).ok())
+                .and_then(char::from_u32)
+            {
                 // A symbol font's private-use code (Wingdings, Symbol): no text.
                 Some(c) if !('\u{E000}'..='\u{F8FF}').contains(&c) => p.text.push(c),
                 _ => self.cx.stats.symbols_dropped += 1,
@@ -280,7 +320,11 @@ impl<'c, 'x> Walker<'c, 'x> {
         Ok(())
     }
 
-    fn graphic_part(&mut self, name: &[u8], e: &BytesStart<'_>) -> Result<(), IntakeError> {
+    fn graphic_part(
+        &mut self,
+        name: &[u8],
+        e: &BytesStart<'_>,
+    ) -> Result<(), IntakeError> {
         let Some((rel, alt)) = self.graphic.as_mut() else { return Ok(()) };
         match name {
             b"wp:docPr" => {
@@ -415,11 +459,16 @@ impl<'c, 'x> Walker<'c, 'x> {
         }
     }
 
-    fn table_start(&mut self, name: &[u8], e: &BytesStart<'_>) -> Result<(), IntakeError> {
+    fn table_start(
+        &mut self,
+        name: &[u8],
+        e: &BytesStart<'_>,
+    ) -> Result<(), IntakeError> {
         if name == b"w:tbl" {
             self.table_depth += 1;
             if self.table_depth == 1 {
-                self.table = Some(TableFrame { header_open: true, ..TableFrame::default() });
+                self.table =
+                    Some(TableFrame { header_open: true, ..TableFrame::default() });
             }
             return Ok(());
         }
@@ -437,11 +486,16 @@ impl<'c, 'x> Walker<'c, 'x> {
             _ => {
                 let Some(r) = t.row.as_mut() else { return Ok(()) };
                 match (name, r.cell.as_mut()) {
-                    (b"w:gridSpan", Some(c)) => c.span = val_u32(e)?.unwrap_or(1).clamp(1, 64),
-                    (b"w:vMerge", Some(c)) => {
-                        c.vmerge = Some(attr(e, b"w:val")?.is_some_and(|v| v == "restart"));
+                    (b"w:gridSpan", Some(c)) => {
+                        c.span = val_u32(e)?.unwrap_or(1).clamp(1, 64)
                     }
-                    (b"w:gridBefore", None) => r.col = val_u32(e)?.unwrap_or(0).min(64) as usize,
+                    (b"w:vMerge", Some(c)) => {
+                        c.vmerge =
+                            Some(attr(e, b"w:val")?.is_some_and(|v| v == "restart"));
+                    }
+                    (b"w:gridBefore", None) => {
+                        r.col = val_u32(e)?.unwrap_or(0).min(64) as usize
+                    }
                     (b"w:tblHeader", None) => r.header = on_off(e)?,
                     _ => {}
                 }
@@ -492,7 +546,8 @@ impl TableFrame {
         r.col += c.span as usize;
         if c.vmerge == Some(false)
             && let Some(&(ri, ci)) = self.merges.get(&col)
-            && let Some(above) = self.table.rows.get_mut(ri).and_then(|row| row.get_mut(ci))
+            && let Some(above) =
+                self.table.rows.get_mut(ri).and_then(|row| row.get_mut(ci))
         {
             above.rowspan += 1;
             return;

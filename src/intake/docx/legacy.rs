@@ -28,10 +28,15 @@ fn find_tool(path_var: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
     })
 }
 
-fn convert_with(path: &Path, path_var: Option<&std::ffi::OsStr>) -> Result<Vec<u8>, IntakeError> {
-    let tool = find_tool(path_var).ok_or_else(|| IntakeError::MissingTool(MISSING.into()))?;
-    let work = tempfile::tempdir()
-        .map_err(|e| IntakeError::Malformed(format!("cannot make a temporary folder: {e}")))?;
+fn convert_with(
+    path: &Path,
+    path_var: Option<&std::ffi::OsStr>,
+) -> Result<Vec<u8>, IntakeError> {
+    let tool =
+        find_tool(path_var).ok_or_else(|| IntakeError::MissingTool(MISSING.into()))?;
+    let work = tempfile::tempdir().map_err(|e| {
+        IntakeError::Malformed(format!("cannot make a temporary folder: {e}"))
+    })?;
     // The input is copied under a fixed name: its own name never reaches the command.
     let ext = match path.extension().and_then(|e| e.to_str()) {
         Some(e) if e.eq_ignore_ascii_case("wps") => "wps",
@@ -39,8 +44,9 @@ fn convert_with(path: &Path, path_var: Option<&std::ffi::OsStr>) -> Result<Vec<u
     };
     let input = work.path().join(format!("input.{ext}"));
     let bytes = limits::read_bounded(path, limits::MAX_DOCX, "the Word file")?;
-    std::fs::write(&input, bytes)
-        .map_err(|e| IntakeError::Malformed(format!("cannot write a temporary file: {e}")))?;
+    std::fs::write(&input, bytes).map_err(|e| {
+        IntakeError::Malformed(format!("cannot write a temporary file: {e}"))
+    })?;
     let out_dir = work.path().join("out");
     let profile = work.path().join("profile");
     let mut child = Command::new(&tool)
@@ -52,12 +58,19 @@ fn convert_with(path: &Path, path_var: Option<&std::ffi::OsStr>) -> Result<Vec<u
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| IntakeError::MissingTool(format!("{MISSING} ({} failed to start: {e})", tool.display())))?;
+        .map_err(|e| {
+            IntakeError::MissingTool(format!(
+                "{MISSING} ({} failed to start: {e})",
+                tool.display()
+            ))
+        })?;
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() < TIMEOUT => std::thread::sleep(Duration::from_millis(100)),
+            Ok(None) if started.elapsed() < TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(100))
+            }
             Ok(None) => {
                 // Killing our own child by its handle; a failure means it just ended.
                 let _ = child.kill();
@@ -67,7 +80,11 @@ fn convert_with(path: &Path, path_var: Option<&std::ffi::OsStr>) -> Result<Vec<u
                     TIMEOUT.as_secs()
                 )));
             }
-            Err(e) => return Err(IntakeError::Malformed(format!("waiting for LibreOffice: {e}"))),
+            Err(e) => {
+                return Err(IntakeError::Malformed(format!(
+                    "waiting for LibreOffice: {e}"
+                )));
+            }
         }
     };
     let output = out_dir.join("input.docx");
@@ -92,7 +109,10 @@ mod tests {
         std::fs::create_dir(&empty_path).unwrap();
         let err = convert_with(&doc, Some(empty_path.as_os_str())).unwrap_err();
         let IntakeError::MissingTool(message) = err else { panic!("{err:?}") };
-        assert!(message.contains("apt-get install libreoffice-writer-nogui"), "{message}");
+        assert!(
+            message.contains("apt-get install libreoffice-writer-nogui"),
+            "{message}"
+        );
         assert!(message.contains("save the file as .docx"), "{message}");
         assert!(matches!(convert_with(&doc, None), Err(IntakeError::MissingTool(_))));
     }
@@ -110,6 +130,9 @@ mod tests {
         let doc = dir.path().join("a.doc");
         std::fs::write(&doc, b"\xD0\xCF\x11\xE0").unwrap();
         let err = convert_with(&doc, Some(bin.as_os_str())).unwrap_err();
-        assert!(matches!(&err, IntakeError::Malformed(m) if m.contains("could not convert")), "{err:?}");
+        assert!(
+            matches!(&err, IntakeError::Malformed(m) if m.contains("could not convert")),
+            "{err:?}"
+        );
     }
 }

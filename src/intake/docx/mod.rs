@@ -56,12 +56,16 @@ fn read_with(bytes: &[u8], bounds: Bounds) -> Result<Intake, IntakeError> {
         rels.values().find(|r| r.kind == kind).and_then(|r| r.target.clone())
     };
     let styles = match part("styles") {
-        Some(name) => package.read(&name)?.map(|b| styles::Styles::parse(&b)).transpose()?,
+        Some(name) => {
+            package.read(&name)?.map(|b| styles::Styles::parse(&b)).transpose()?
+        }
         None => None,
     }
     .unwrap_or_default();
     let mut numbering = match part("numbering") {
-        Some(name) => package.read(&name)?.map(|b| numbering::Numbering::parse(&b)).transpose()?,
+        Some(name) => {
+            package.read(&name)?.map(|b| numbering::Numbering::parse(&b)).transpose()?
+        }
         None => None,
     }
     .unwrap_or_default();
@@ -73,10 +77,20 @@ fn read_with(bytes: &[u8], bounds: Bounds) -> Result<Intake, IntakeError> {
         // Notes have their own numbering counters in Word; a scratch copy is not
         // needed, as notes rarely number their paragraphs.
         let empty = HashMap::new();
-        let mut cx = Context { styles: &styles, numbering: &mut numbering, notes: &empty, stats: &mut stats };
+        let mut cx = Context {
+            styles: &styles,
+            numbering: &mut numbering,
+            notes: &empty,
+            stats: &mut stats,
+        };
         note_texts.extend(document::notes(&bytes, &name, &mut cx)?);
     }
-    let mut cx = Context { styles: &styles, numbering: &mut numbering, notes: &note_texts, stats: &mut stats };
+    let mut cx = Context {
+        styles: &styles,
+        numbering: &mut numbering,
+        notes: &note_texts,
+        stats: &mut stats,
+    };
     let items = document::walk(&document, &main, &mut cx)?;
     let unknown = std::mem::take(&mut numbering.unknown_formats);
     let mut intake = Intake { format: "Word document".into(), ..Intake::default() };
@@ -94,7 +108,9 @@ fn read_with(bytes: &[u8], bounds: Bounds) -> Result<Intake, IntakeError> {
         }
     }
     if !intake.blocks.iter().any(|b| matches!(b, Block::Para(_) | Block::Table(_))) {
-        return Err(IntakeError::NoText("the Word document has no text in its body".into()));
+        return Err(IntakeError::NoText(
+            "the Word document has no text in its body".into(),
+        ));
     }
     if intake.fields.title.is_none() {
         intake.fields.title = core_title(&mut package)?;
@@ -106,7 +122,10 @@ fn read_with(bytes: &[u8], bounds: Bounds) -> Result<Intake, IntakeError> {
 }
 
 /// The main document part named by `_rels/.rels`.
-fn main_part(package: &mut Package<'_>, notes: &mut Vec<String>) -> Result<String, IntakeError> {
+fn main_part(
+    package: &mut Package<'_>,
+    notes: &mut Vec<String>,
+) -> Result<String, IntakeError> {
     let rels = package.rels("")?;
     if rels.is_empty() {
         notes.push(
@@ -166,11 +185,14 @@ impl Assets {
             return Ok(None);
         };
         let Some(bytes) = package.read_limited(&target, limits::MAX_ASSET)? else {
-            notes.push(format!("an image's file ({target}) is missing from the Word file"));
+            notes.push(format!(
+                "an image's file ({target}) is missing from the Word file"
+            ));
             return Ok(None);
         };
-        let named = limits::image_kind(&bytes)
-            .and_then(|kind| limits::asset_name(self.list.len() + 1, &format!("x.{kind}")));
+        let named = limits::image_kind(&bytes).and_then(|kind| {
+            limits::asset_name(self.list.len() + 1, &format!("x.{kind}"))
+        });
         let Some(name) = named else {
             let ext = target.rsplit_once('.').map(|(_, e)| e).unwrap_or("unknown");
             notes.push(format!(
@@ -194,7 +216,10 @@ fn body_title(items: &[Item]) -> Option<Found<String>> {
     let styled: Vec<&str> =
         paras.clone().filter(|(_, l)| l.title_style).map(|(t, _)| t.as_str()).collect();
     if !styled.is_empty() {
-        return Some(Found::new(styled.concat(), "the document's title paragraph (Title style)"));
+        return Some(Found::new(
+            styled.concat(),
+            "the document's title paragraph (Title style)",
+        ));
     }
     let mut title = String::new();
     let mut size = 0;
@@ -231,7 +256,9 @@ fn core_title(package: &mut Package<'_>) -> Result<Option<Found<String>>, Intake
     let mut title = String::new();
     while let Some(ev) = events.next()? {
         match ev {
-            xml::Ev::Start(e, empty) => in_title = !empty && e.name().as_ref() == b"dc:title",
+            xml::Ev::Start(e, empty) => {
+                in_title = !empty && e.name().as_ref() == b"dc:title"
+            }
             xml::Ev::End(_) => in_title = false,
             xml::Ev::Text(t) if in_title => title.push_str(&t),
             xml::Ev::Text(_) => {}
@@ -244,7 +271,10 @@ fn core_title(package: &mut Package<'_>) -> Result<Option<Found<String>>, Intake
         || [".doc", ".docx", ".wps", ".dot", ".wpt"].iter().any(|e| lower.ends_with(e))
         || !title.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
     Ok((!leftover).then(|| {
-        Found::new(title.to_string(), "the document's properties (docProps/core.xml, dc:title)")
+        Found::new(
+            title.to_string(),
+            "the document's properties (docProps/core.xml, dc:title)",
+        )
     }))
 }
 
@@ -265,7 +295,10 @@ fn stat_notes(stats: &Stats, unknown_formats: &[String]) -> Vec<String> {
         ));
     }
     if stats.images_in_cells > 0 {
-        notes.push(format!("{} image(s) inside table cells were dropped", stats.images_in_cells));
+        notes.push(format!(
+            "{} image(s) inside table cells were dropped",
+            stats.images_in_cells
+        ));
     }
     if stats.symbols_dropped > 0 {
         notes.push(format!(
@@ -274,11 +307,13 @@ fn stat_notes(stats: &Stats, unknown_formats: &[String]) -> Vec<String> {
         ));
     }
     if stats.missing_notes > 0 {
-        notes.push(format!("{} footnote reference(s) name a missing note", stats.missing_notes));
+        notes.push(format!(
+            "{} footnote reference(s) name a missing note",
+            stats.missing_notes
+        ));
     }
     for f in unknown_formats {
         notes.push(format!("numbering in format {f} was written in Arabic digits"));
     }
     notes
 }
-

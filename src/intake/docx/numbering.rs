@@ -97,7 +97,8 @@ impl Numbering {
             }
             match e.name().as_ref() {
                 b"w:abstractNum" => {
-                    abstract_id = attr(&e, b"w:abstractNumId")?.and_then(|v| v.parse().ok());
+                    abstract_id =
+                        attr(&e, b"w:abstractNumId")?.and_then(|v| v.parse().ok());
                     if let Some(id) = abstract_id {
                         out.abstracts.insert(id, Abstract::default());
                     }
@@ -114,7 +115,8 @@ impl Numbering {
                     }
                 }
                 b"w:numStyleLink" => {
-                    if let Some(a) = abstract_id.and_then(|id| out.abstracts.get_mut(&id)) {
+                    if let Some(a) = abstract_id.and_then(|id| out.abstracts.get_mut(&id))
+                    {
                         a.style_link = attr(&e, b"w:val")?;
                     }
                 }
@@ -122,7 +124,8 @@ impl Numbering {
                     override_level = ilvl_attr(&e)?;
                 }
                 b"w:startOverride" => {
-                    let slot = num_id.and_then(|id| out.nums.get_mut(&id)).zip(override_level);
+                    let slot =
+                        num_id.and_then(|id| out.nums.get_mut(&id)).zip(override_level);
                     if let Some((num, l)) = slot {
                         num.start_override[l] = val_u32(&e)?;
                     }
@@ -139,7 +142,9 @@ impl Numbering {
                     };
                 }
                 // Old definitions kept by tracked changes.
-                b"w:pPrChange" | b"w:rPrChange" | b"w:numberingChange" if !empty => skip = 1,
+                b"w:pPrChange" | b"w:rPrChange" | b"w:numberingChange" if !empty => {
+                    skip = 1
+                }
                 _ => {
                     if let Some((target, l)) = &level {
                         let slot = out.level_mut(target, *l);
@@ -213,7 +218,8 @@ impl Numbering {
             }
         }
         let start = |lv: &Level| lv.start.unwrap_or(1);
-        counters[l] = Some(counters[l].map_or(start(&levels[l]), |c| c.saturating_add(1)));
+        counters[l] =
+            Some(counters[l].map_or(start(&levels[l]), |c| c.saturating_add(1)));
         let values: Vec<u32> =
             (0..LEVELS).map(|i| counters[i].unwrap_or(start(&levels[i]))).collect();
         self.render(&levels, l, &values)
@@ -232,7 +238,12 @@ impl Numbering {
         Some(levels)
     }
 
-    fn render(&mut self, levels: &[Level; LEVELS], l: usize, values: &[u32]) -> Option<String> {
+    fn render(
+        &mut self,
+        levels: &[Level; LEVELS],
+        l: usize,
+        values: &[u32],
+    ) -> Option<String> {
         let level = &levels[l];
         let format = level.format.as_deref().unwrap_or("decimal");
         if matches!(format, "bullet" | "none") {
@@ -252,7 +263,11 @@ impl Numbering {
             };
             chars.next();
             let i = d as usize - 1;
-            let f = if level.legal { "decimal" } else { levels[i].format.as_deref().unwrap_or("decimal") };
+            let f = if level.legal {
+                "decimal"
+            } else {
+                levels[i].format.as_deref().unwrap_or("decimal")
+            };
             match format_number(values[i], f) {
                 Some(s) => out.push_str(&s),
                 None => {
@@ -267,7 +282,9 @@ impl Numbering {
     }
 }
 
-fn ilvl_attr(e: &quick_xml::events::BytesStart<'_>) -> Result<Option<usize>, IntakeError> {
+fn ilvl_attr(
+    e: &quick_xml::events::BytesStart<'_>,
+) -> Result<Option<usize>, IntakeError> {
     Ok(attr(e, b"w:ilvl")?
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|l| *l < LEVELS))
@@ -294,10 +311,15 @@ pub(super) fn format_number(n: u32, format: &str) -> Option<String> {
     Some(match format {
         "decimal" => n.to_string(),
         "decimalZero" => format!("{n:02}"),
-        "chineseCounting" | "chineseCountingThousand" | "japaneseCounting"
-        | "taiwaneseCounting" | "taiwaneseCountingThousand" => numerals::write(n),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "japaneseCounting"
+        | "taiwaneseCounting"
+        | "taiwaneseCountingThousand" => numerals::write(n),
         "chineseLegalSimplified" => legal_simplified(n),
-        "ideographTraditional" => cycle(n, &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸']),
+        "ideographTraditional" => {
+            cycle(n, &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'])
+        }
         "ideographZodiac" => cycle(
             n,
             &['子', '丑', '寅', '卯', '辰', '巳', '午', '未', '申', '酉', '戌', '亥'],
@@ -365,8 +387,19 @@ fn roman(mut n: u32) -> String {
         return n.to_string();
     }
     let table = [
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
     ];
     let mut out = String::new();
     for (value, s) in table {

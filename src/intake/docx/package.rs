@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-use super::xml::{Events, Ev, attr};
+use super::xml::{Ev, Events, attr};
 use crate::intake::{IntakeError, limits};
 
 /// How much of a package is read; the tests pass smaller bounds.
@@ -83,7 +83,9 @@ impl<'a> Package<'a> {
         let limit = limit.min(self.bounds.entry);
         let left = self.bounds.unpacked.saturating_sub(self.unpacked);
         let entry = self.zip.by_index(index).map_err(|e| {
-            IntakeError::Malformed(format!("the Word file's entry {name} cannot be read: {e}"))
+            IntakeError::Malformed(format!(
+                "the Word file's entry {name} cannot be read: {e}"
+            ))
         })?;
         let mut bytes = Vec::new();
         // One byte past the smaller bound tells "at the bound" from "over it".
@@ -114,7 +116,10 @@ impl<'a> Package<'a> {
 
     /// The relationships of part `part` (`word/document.xml`), by id; none when the
     /// part has no `.rels`.
-    pub(super) fn rels(&mut self, part: &str) -> Result<HashMap<String, Rel>, IntakeError> {
+    pub(super) fn rels(
+        &mut self,
+        part: &str,
+    ) -> Result<HashMap<String, Rel>, IntakeError> {
         let (dir, file) = match part.rsplit_once('/') {
             Some((dir, file)) => (dir, file),
             None => ("", part),
@@ -187,9 +192,18 @@ mod tests {
 
     #[test]
     fn targets_stay_inside_the_package() {
-        assert_eq!(resolve("word", "media/image1.png").as_deref(), Some("word/media/image1.png"));
-        assert_eq!(resolve("word", "../customXml/item1.xml").as_deref(), Some("customXml/item1.xml"));
-        assert_eq!(resolve("", "/word/document2.xml").as_deref(), Some("word/document2.xml"));
+        assert_eq!(
+            resolve("word", "media/image1.png").as_deref(),
+            Some("word/media/image1.png")
+        );
+        assert_eq!(
+            resolve("word", "../customXml/item1.xml").as_deref(),
+            Some("customXml/item1.xml")
+        );
+        assert_eq!(
+            resolve("", "/word/document2.xml").as_deref(),
+            Some("word/document2.xml")
+        );
         assert_eq!(resolve("word", "../../evil"), None);
         assert_eq!(resolve("word", "media\\a.png"), None);
         assert_eq!(resolve("word", "file:///etc/passwd"), None);

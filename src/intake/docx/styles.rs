@@ -73,11 +73,17 @@ impl Styles {
             let name = e.name();
             match name.as_ref() {
                 b"w:style" if !empty => {
-                    let paragraph = attr(&e, b"w:type")?.is_none_or(|t| t == "paragraph");
+                    // Numbering styles are kept for `numStyleLink`.
+                    let kind = attr(&e, b"w:type")?;
+                    let paragraph = kind.as_deref().is_none_or(|t| t == "paragraph");
+                    let numbering = kind.as_deref() == Some("numbering");
                     let id = attr(&e, b"w:styleId")?;
                     match id {
-                        Some(id) if paragraph => {
-                            if attr(&e, b"w:default")?.is_some_and(|d| d == "1" || d == "true") {
+                        Some(id) if paragraph || numbering => {
+                            let default = attr(&e, b"w:default")?;
+                            if paragraph
+                                && default.is_some_and(|d| d == "1" || d == "true")
+                            {
                                 out.default = Some(id.clone());
                             }
                             let title = id == "Title";
@@ -130,7 +136,10 @@ impl Styles {
     }
 }
 
-fn read_property(e: &quick_xml::events::BytesStart<'_>, style: &mut Style) -> Result<(), IntakeError> {
+fn read_property(
+    e: &quick_xml::events::BytesStart<'_>,
+    style: &mut Style,
+) -> Result<(), IntakeError> {
     match e.name().as_ref() {
         b"w:basedOn" => style.based_on = attr(e, b"w:val")?,
         b"w:name" => {
@@ -139,7 +148,9 @@ fn read_property(e: &quick_xml::events::BytesStart<'_>, style: &mut Style) -> Re
         }
         b"w:numId" => style.num_id = val_u32(e)?,
         b"w:ilvl" => style.ilvl = val_u32(e)?,
-        b"w:jc" => style.centred = Some(attr(e, b"w:val")?.is_some_and(|v| v == "center")),
+        b"w:jc" => {
+            style.centred = Some(attr(e, b"w:val")?.is_some_and(|v| v == "center"))
+        }
         b"w:sz" => style.size = val_u32(e)?,
         _ => {}
     }

@@ -63,7 +63,10 @@ impl<'a> Events<'a> {
         }
     }
 
-    fn entity(&self, r: &quick_xml::events::BytesRef<'_>) -> Result<Cow<'a, str>, IntakeError> {
+    fn entity(
+        &self,
+        r: &quick_xml::events::BytesRef<'_>,
+    ) -> Result<Cow<'a, str>, IntakeError> {
         if let Some(c) = r.resolve_char_ref().map_err(|e| self.error(e))? {
             return Ok(Cow::Owned(c.to_string()));
         }
@@ -88,13 +91,18 @@ impl<'a> Events<'a> {
 
 /// The value of the attribute with qualified name `name` (`w:val`), entities
 /// expanded; `None` when absent.
-pub(super) fn attr(e: &BytesStart<'_>, name: &[u8]) -> Result<Option<String>, IntakeError> {
+pub(super) fn attr(
+    e: &BytesStart<'_>,
+    name: &[u8],
+) -> Result<Option<String>, IntakeError> {
     for a in e.attributes() {
-        let a = a.map_err(|err| IntakeError::Malformed(format!("a broken XML attribute: {err}")))?;
+        let a = a.map_err(|err| {
+            IntakeError::Malformed(format!("a broken XML attribute: {err}"))
+        })?;
         if a.key.as_ref() == name {
-            let v = a
-                .unescape_value()
-                .map_err(|err| IntakeError::Malformed(format!("a broken XML attribute: {err}")))?;
+            let v = a.unescape_value().map_err(|err| {
+                IntakeError::Malformed(format!("a broken XML attribute: {err}"))
+            })?;
             return Ok(Some(v.into_owned()));
         }
     }
