@@ -80,11 +80,12 @@ pub(super) fn page_runs(
 ) -> Result<PageRuns, IntakeError> {
     let (width, height, top) = media_box(doc, page);
     let fonts = page_fonts(doc, page, unmapped);
-    let data = doc
-        .get_page_content_with_limit(page, MAX_CONTENT)
-        .map_err(|e| IntakeError::malformed(format!("a page's content is damaged: {e}")))?;
-    let content = Content::decode(&data)
-        .map_err(|e| IntakeError::malformed(format!("a page's content is damaged: {e}")))?;
+    let data = doc.get_page_content_with_limit(page, MAX_CONTENT).map_err(|e| {
+        IntakeError::malformed(format!("a page's content is damaged: {e}"))
+    })?;
+    let content = Content::decode(&data).map_err(|e| {
+        IntakeError::malformed(format!("a page's content is damaged: {e}"))
+    })?;
     let mut state = State::new(top);
     for op in &content.operations {
         state.apply(&op.operator, &op.operands, &fonts);
@@ -142,7 +143,8 @@ fn font<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
         .unwrap_or_else(|| "(unnamed font)".into());
     let type0 = name_of(dict, b"Subtype").as_deref() == Some(b"Type0");
     let encoding = name_of(dict, b"Encoding");
-    let has_to_unicode = dict.get_deref(b"ToUnicode", doc).and_then(Object::as_stream).is_ok();
+    let has_to_unicode =
+        dict.get_deref(b"ToUnicode", doc).and_then(Object::as_stream).is_ok();
     let gb = encoding.as_deref().is_some_and(|e| {
         matches!(e, b"GBK-EUC-H" | b"GBK-EUC-V" | b"GB-EUC-H" | b"GB-EUC-V")
             || e.starts_with(b"GBK2K-")
@@ -168,7 +170,8 @@ fn font<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
             Err(_) => Decode::Unmapped,
         }
     };
-    let (widths, default_width) = if type0 { cid_widths(doc, dict) } else { simple_widths(doc, dict) };
+    let (widths, default_width) =
+        if type0 { cid_widths(doc, dict) } else { simple_widths(doc, dict) };
     Font { name, decode, codes, widths, default_width }
 }
 
@@ -178,7 +181,8 @@ fn simple_widths(doc: &Document, dict: &Dictionary) -> (HashMap<u32, f32>, f32) 
     let mut widths = HashMap::new();
     if let Ok(list) = dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
         for (i, w) in list.iter().take(MAX_WIDTHS).enumerate() {
-            let (Ok(code), Ok(w)) = (u32::try_from(first + i as i64), w.as_float()) else {
+            let (Ok(code), Ok(w)) = (u32::try_from(first + i as i64), w.as_float())
+            else {
                 continue;
             };
             widths.insert(code, w);
@@ -290,13 +294,17 @@ impl State {
         match op {
             "q" if self.saved.len() < MAX_SAVED => self.saved.push(self.ctm),
             "Q" => self.ctm = self.saved.pop().unwrap_or(self.ctm),
-            "cm" => self.ctm = mul(&[num(0), num(1), num(2), num(3), num(4), num(5)], &self.ctm),
+            "cm" => {
+                self.ctm =
+                    mul(&[num(0), num(1), num(2), num(3), num(4), num(5)], &self.ctm)
+            }
             "BT" => {
                 self.tm = IDENTITY;
                 self.tlm = IDENTITY;
             }
             "Tf" => {
-                self.font = args.first().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec);
+                self.font =
+                    args.first().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec);
                 self.size = num(1);
             }
             "Tc" => self.char_spacing = num(0),
@@ -403,10 +411,12 @@ fn split_codes(bytes: &[u8], codes: Codes) -> impl Iterator<Item = (u32, usize)>
 
 fn decode(font: &Font<'_>, bytes: &[u8], codes: usize) -> String {
     match &font.decode {
-        Decode::Lopdf(encoding) => encoding
-            .bytes_to_string(bytes)
-            .unwrap_or_else(|_| "\u{FFFD}".repeat(codes)),
-        Decode::Gbk => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+        Decode::Lopdf(encoding) => {
+            encoding.bytes_to_string(bytes).unwrap_or_else(|_| "\u{FFFD}".repeat(codes))
+        }
+        Decode::Gbk => {
+            encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned()
+        }
         Decode::Unmapped => "\u{FFFD}".repeat(codes),
     }
 }

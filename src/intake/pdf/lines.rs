@@ -65,13 +65,8 @@ fn join_row(mut row: Vec<Run>) -> Option<Line> {
     }
     let first = kept.first()?;
     let size = kept.iter().map(|r| r.size).fold(0.0, f32::max);
-    let mut line = Line {
-        x0: first.x0,
-        x1: first.x1,
-        base: first.base,
-        size,
-        text: String::new(),
-    };
+    let mut line =
+        Line { x0: first.x0, x1: first.x1, base: first.base, size, text: String::new() };
     let mut previous: Option<&Run> = None;
     for run in &kept {
         if let Some(p) = previous {

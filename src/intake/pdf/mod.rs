@@ -12,11 +12,11 @@
 //! paragraphs, and pictures are not copied.
 
 mod content;
+#[cfg(test)]
+mod fixtures;
 mod lines;
 mod paragraphs;
 mod poppler;
-#[cfg(test)]
-mod fixtures;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +38,11 @@ const INSTALL_POPPLER: &str = "install poppler-utils (it provides `pdftotext`, w
 
 /// Reads one PDF; `path` is where `bytes` came from, for `pdftotext`.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Intake, IntakeError> {
+    read_with(path, bytes, poppler::PROGRAM)
+}
+
+/// [`read`] with `pdftotext` looked up as `program`, so that tests can have it missing.
+fn read_with(path: &Path, bytes: &[u8], program: &str) -> Result<Intake, IntakeError> {
     limits::check_size(bytes.len() as u64, limits::MAX_PDF, "the PDF")?;
     let (doc, mut notes) = load(bytes)?;
     let page_ids: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
@@ -53,7 +58,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Intake, IntakeError> {
     }
     let fields = fields(&doc, &mut notes);
     let builtin = builtin(&doc, &page_ids)?;
-    let chosen = choose(path, &doc, &page_ids, builtin, &mut notes)?;
+    let chosen = choose((path, program), &doc, &page_ids, builtin, &mut notes)?;
     let (paragraphs, dropped) = paragraphs::paragraphs(chosen.pages);
     notes.extend(dropped);
     if paragraphs.iter().all(|p| p.trim().is_empty()) {
@@ -73,7 +78,8 @@ fn load(bytes: &[u8]) -> Result<(Document, Vec<String>), IntakeError> {
     if !bytes.starts_with(b"%PDF-") {
         return Err(IntakeError::malformed("not a PDF: it does not start with %PDF-"));
     }
-    let options = LoadOptions { max_decompressed_size: Some(MAX_STREAM), ..Default::default() };
+    let options =
+        LoadOptions { max_decompressed_size: Some(MAX_STREAM), ..Default::default() };
     let doc = Document::load_mem_with_options(bytes, options)
         .map_err(|e| IntakeError::malformed(format!("the PDF is damaged: {e}")))?;
     let mut notes = Vec::new();
@@ -117,14 +123,16 @@ fn fields(doc: &Document, notes: &mut Vec<String>) -> Fields {
         Some(Ok((_, Object::Dictionary(info)))) => info,
         _ => return fields,
     };
-    let Some(title) = info.get(b"Title").ok().and_then(|t| lopdf::decode_text_string(t).ok())
+    let Some(title) =
+        info.get(b"Title").ok().and_then(|t| lopdf::decode_text_string(t).ok())
     else {
         return fields;
     };
     let title = title.trim().trim_matches('\0').to_string();
     match leftover_title(&title) {
         None => {
-            fields.title = Some(Found::new(title, "the PDF's document properties (Title)"));
+            fields.title =
+                Some(Found::new(title, "the PDF's document properties (Title)"));
         }
         Some(why) if !title.is_empty() => notes.push(format!(
             "the PDF's document properties give the title “{title}”, not used: {why}"
@@ -238,7 +246,7 @@ fn is_han(c: char) -> bool {
 /// Keeps the built-in reading when it is good; otherwise asks `pdftotext` and keeps
 /// whichever reads better, or says why neither does.
 fn choose(
-    path: &Path,
+    (path, program): (&Path, &str),
     doc: &Document,
     page_ids: &[lopdf::ObjectId],
     builtin: Reading,
@@ -248,7 +256,12 @@ fn choose(
     if own.good() {
         return Ok(builtin);
     }
-    let poppler = poppler::pages(path, MAX_PAGES)?;
+    let poppler = match poppler::pages(program, path, MAX_PAGES) {
+        Ok(pages) => pages,
+        Err(e @ IntakeError::TooLarge { .. }) => return Err(e),
+        // It ran and failed (or timed out): the built-in reading's error says more.
+        Err(_) => Some(Vec::new()),
+    };
     let Some(poppler_pages) = poppler else {
         return Err(unreadable(doc, page_ids, &builtin, own, false));
     };
@@ -277,7 +290,8 @@ fn choose(
 
 fn why_poor(reading: &Reading, q: Quality) -> String {
     if !reading.unmapped.is_empty() {
-        let fonts: Vec<&str> = reading.unmapped.iter().take(4).map(String::as_str).collect();
+        let fonts: Vec<&str> =
+            reading.unmapped.iter().take(4).map(String::as_str).collect();
         format!("its fonts carry no Unicode map: {}", fonts.join(", "))
     } else if q.bad > 0 {
         format!("{} of {} characters undecoded", q.bad, q.chars)

@@ -102,10 +102,9 @@ impl Measure {
             .collect();
         ems.sort_by(f32::total_cmp);
         let em = ems.get(ems.len() / 2).copied().unwrap_or(size);
-        let right = mode(
-            lines.clone().filter(|l| (l.x0 - left).abs() < 3.0 * em).map(|l| l.x1),
-        )
-        .unwrap_or(left + 28.0 * em);
+        let right =
+            mode(lines.clone().filter(|l| (l.x0 - left).abs() < 3.0 * em).map(|l| l.x1))
+                .unwrap_or(left + 28.0 * em);
         let pitch = lines
             .clone()
             .zip(lines.clone().skip(1))
@@ -113,18 +112,25 @@ impl Measure {
             .filter(|d| *d > 0.0 && *d < 3.0 * size);
         let pitch = mode(pitch.map(|d| d * 4.0)).map_or(1.5 * size, |p| p / 4.0);
         let indents = lines
-            .filter(|l| (l.x0 - left - 2.0 * em).abs() < 0.5 * em && l.x1 > right - 2.0 * em)
+            .filter(|l| {
+                (l.x0 - left - 2.0 * em).abs() < 0.5 * em && l.x1 > right - 2.0 * em
+            })
             .count();
         Some(Measure { left, right, em, size, pitch, indented: indents >= 3 })
     }
 
     fn centred(&self, line: &Line) -> bool {
         let middle = (self.left + self.right) / 2.0;
-        line.x0 > self.left + self.em && ((line.x0 + line.x1) / 2.0 - middle).abs() < 1.5 * self.em
+        line.x0 > self.left + self.em
+            && ((line.x0 + line.x1) / 2.0 - middle).abs() < 1.5 * self.em
     }
 
     /// Whether `next` starts a new paragraph after `prev`.
-    fn breaks(&self, (prev_page, prev): &(usize, Line), (page, next): &(usize, Line)) -> bool {
+    fn breaks(
+        &self,
+        (prev_page, prev): &(usize, Line),
+        (page, next): &(usize, Line),
+    ) -> bool {
         let same_page = prev_page == page;
         let gap = next.base - prev.base;
         let similar = (next.size - prev.size).abs() <= 0.15 * prev.size.max(next.size);
@@ -168,7 +174,8 @@ fn drop_furniture(pages: &mut [Page], notes: &mut Vec<String>) {
                 if !(number || repeated) || page.lines.len() < 2 {
                     continue;
                 }
-                let line = if top { Some(page.lines.remove(0)) } else { page.lines.pop() };
+                let line =
+                    if top { Some(page.lines.remove(0)) } else { page.lines.pop() };
                 let Some(line) = line else { continue };
                 if number {
                     dropped_numbers += 1;
@@ -179,7 +186,9 @@ fn drop_furniture(pages: &mut [Page], notes: &mut Vec<String>) {
         }
     }
     if dropped_numbers > 0 {
-        notes.push(format!("dropped {dropped_numbers} page number(s) printed on the pages"));
+        notes.push(format!(
+            "dropped {dropped_numbers} page number(s) printed on the pages"
+        ));
     }
     if !dropped.is_empty() {
         notes.push(format!(
@@ -212,7 +221,9 @@ pub(super) fn page_number(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '‒' | '―' | '─');
     let digits = |s: &str| {
-        !s.is_empty() && s.len() <= 12 && s.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        !s.is_empty()
+            && s.len() <= 12
+            && s.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
     };
     let bare = t.trim_matches(dash);
     if digits(bare) {

@@ -26,8 +26,12 @@ const MAX_OUTPUT: u64 = 64 * 1024 * 1024;
 pub(super) const PROGRAM: &str = "pdftotext";
 
 /// The pages as `pdftotext` reads them, or `None` when it is not installed.
-pub(super) fn pages(path: &Path, max_pages: usize) -> Result<Option<Vec<Page>>, IntakeError> {
-    let child = Command::new(PROGRAM)
+pub(super) fn pages(
+    program: &str,
+    path: &Path,
+    max_pages: usize,
+) -> Result<Option<Vec<Page>>, IntakeError> {
+    let child = Command::new(program)
         .args(["-q", "-enc", "UTF-8", "-bbox-layout", "-l", &max_pages.to_string()])
         .arg(path)
         .arg("-")
@@ -38,7 +42,9 @@ pub(super) fn pages(path: &Path, max_pages: usize) -> Result<Option<Vec<Page>>, 
     let mut child = match child {
         Ok(child) => child,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(IntakeError::MissingTool(format!("cannot run {PROGRAM}: {e}"))),
+        Err(e) => {
+            return Err(IntakeError::MissingTool(format!("cannot run {PROGRAM}: {e}")));
+        }
     };
     let Some(stdout) = child.stdout.take() else {
         return Err(IntakeError::MissingTool(format!("{PROGRAM} gave no output")));
@@ -125,9 +131,9 @@ pub(super) fn parse(xhtml: &[u8]) -> Result<Vec<Page>, IntakeError> {
             }
             Event::Text(t) => {
                 if let Some(w) = word.as_mut() {
-                    let text = t
-                        .xml_content()
-                        .map_err(|e| IntakeError::malformed(format!("{PROGRAM} output: {e}")))?;
+                    let text = t.xml_content().map_err(|e| {
+                        IntakeError::malformed(format!("{PROGRAM} output: {e}"))
+                    })?;
                     w.text.push_str(&text);
                 }
             }
