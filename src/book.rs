@@ -531,7 +531,79 @@ fn id_from_path(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::id_from_path;
+    use super::{MAX_ASSET, id_from_path, image_path};
+
+    /// An edition folder with `政策/p.md`, `assets/p/流程图-1.png`, a file outside
+    /// it and the links and look-alikes an image path could try.
+    fn edition() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ED");
+        std::fs::create_dir_all(root.join("政策")).unwrap();
+        std::fs::create_dir_all(root.join("assets/p/dir.png")).unwrap();
+        std::fs::write(root.join("assets/p/流程图-1.png"), b"\x89PNG").unwrap();
+        std::fs::write(root.join("assets/p/notes.txt"), b"text").unwrap();
+        std::fs::write(dir.path().join("secret.png"), b"secret").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.png"), root.join("assets/out.png"))
+            .unwrap();
+        std::os::unix::fs::symlink(root.join("assets/p/流程图-1.png"), root.join("assets/in.png"))
+            .unwrap();
+        let big = std::fs::File::create(root.join("assets/big.png")).unwrap();
+        big.set_len(MAX_ASSET + 1).unwrap();
+        let root = root.canonicalize().unwrap();
+        (dir, root)
+    }
+
+    #[test]
+    fn image_paths_resolve_inside_the_edition_folder() {
+        let (_dir, root) = edition();
+        let ok = |dest: &str| image_path(&root, "政策/p.md", dest);
+        assert_eq!(ok("../assets/p/流程图-1.png").as_deref(), Ok("assets/p/流程图-1.png"));
+        assert_eq!(ok("./../assets//p/./流程图-1.PNG".replace("PNG", "png").as_str()).as_deref(), Ok("assets/p/流程图-1.png"));
+        // A link that stays inside is the file it names; the path stays as written.
+        assert_eq!(ok("../assets/in.png").as_deref(), Ok("assets/in.png"));
+        assert_eq!(image_path(&root, "p.md", "assets/p/流程图-1.png").as_deref(), Ok("assets/p/流程图-1.png"));
+    }
+
+    #[test]
+    fn images_read_only_the_books_files_and_check_them_again() {
+        let (_dir, root) = edition();
+        let paths = ["assets/p/流程图-1.png", "assets/in.png"].map(String::from).into();
+        let images = super::Images { root: Some(root.clone()), paths };
+        assert_eq!(images.read("assets/p/流程图-1.png").unwrap(), b"\x89PNG");
+        assert!(images.read("assets/p/notes.txt").is_err(), "not an image of the book");
+        // The link is turned to point out after the book was assembled.
+        std::fs::remove_file(root.join("assets/in.png")).unwrap();
+        std::os::unix::fs::symlink(root.join("../secret.png"), root.join("assets/in.png"))
+            .unwrap();
+        let err = images.read("assets/in.png").unwrap_err();
+        assert!(err.to_string().contains("through a link"), "{err}");
+    }
+
+    #[test]
+    fn image_paths_that_leave_or_name_no_image_are_refused() {
+        let (_dir, root) = edition();
+        let cases = [
+            ("../../../etc/passwd.png", "leads out of the edition folder"),
+            ("../../secret.png", "leads out of the edition folder"),
+            ("/etc/passwd.png", "absolute"),
+            ("..\\assets\\p\\流程图-1.png", "absolute path or uses"),
+            ("https://example.com/a.png", "URL"),
+            ("//example.com/a.png", "URL"),
+            ("data:image/png;base64,iVBORw0KGgo=", "URL"),
+            ("file:///etc/passwd.png", "URL"),
+            ("../assets/p/none.png", "does not exist"),
+            ("../assets/p/notes.txt", "not a png"),
+            ("../assets/p", "not a png"),
+            ("../assets/p/dir.png", "not a regular file"),
+            ("../assets/out.png", "through a link"),
+            ("../assets/big.png", "over the limit"),
+            ("", "has no path"),
+        ];
+        for (dest, says) in cases {
+            let err = image_path(&root, "政策/p.md", dest).expect_err(dest);
+            assert!(err.contains(says), "{dest}: {err}");
+        }
+    }
 
     #[test]
     fn ids_from_paths() {
