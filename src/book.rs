@@ -60,8 +60,11 @@ impl Images {
     /// at most `limits::MAX_ASSET` bytes.
     pub fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
         use std::io::{Error, ErrorKind, Read};
-        let refuse = |why: &str| Error::new(ErrorKind::PermissionDenied, format!("{path}: {why}"));
-        let Some(root) = &self.root else { return Err(refuse("the edition folder is unknown")) };
+        let refuse =
+            |why: &str| Error::new(ErrorKind::PermissionDenied, format!("{path}: {why}"));
+        let Some(root) = &self.root else {
+            return Err(refuse("the edition folder is unknown"));
+        };
         if !self.paths.contains(path) {
             return Err(refuse("not an image of the book"));
         }
@@ -390,7 +393,9 @@ fn resolve_images(
     for block in blocks {
         match block {
             Block::Image { path, span, .. } => {
-                let checked = root.as_ref().map_err(|e| format!("the edition folder cannot be resolved ({e})"))
+                let checked = root
+                    .as_ref()
+                    .map_err(|e| format!("the edition folder cannot be resolved ({e})"))
                     .and_then(|root| image_path(root, file, path));
                 match checked {
                     Ok(resolved) => {
@@ -407,7 +412,9 @@ fn resolve_images(
             Block::List { items, .. } => items
                 .iter_mut()
                 .for_each(|item| resolve_images(item, root, file, found, diags)),
-            Block::Quote { blocks, .. } => resolve_images(blocks, root, file, found, diags),
+            Block::Quote { blocks, .. } => {
+                resolve_images(blocks, root, file, found, diags)
+            }
             _ => {}
         }
     }
@@ -458,7 +465,9 @@ fn image_path(root: &Path, file: &str, dest: &str) -> Result<String, String> {
 fn inside(root: &Path, rel: &str) -> Result<PathBuf, String> {
     let path = root.join(rel);
     let real = path.canonicalize().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("does not exist (looked for {rel} in the edition folder)"),
+        std::io::ErrorKind::NotFound => {
+            format!("does not exist (looked for {rel} in the edition folder)")
+        }
         _ => format!("cannot be opened: {e}"),
     })?;
     if !real.starts_with(root) {
@@ -543,10 +552,16 @@ mod tests {
         std::fs::write(root.join("assets/p/流程图-1.png"), b"\x89PNG").unwrap();
         std::fs::write(root.join("assets/p/notes.txt"), b"text").unwrap();
         std::fs::write(dir.path().join("secret.png"), b"secret").unwrap();
-        std::os::unix::fs::symlink(dir.path().join("secret.png"), root.join("assets/out.png"))
-            .unwrap();
-        std::os::unix::fs::symlink(root.join("assets/p/流程图-1.png"), root.join("assets/in.png"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.png"),
+            root.join("assets/out.png"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            root.join("assets/p/流程图-1.png"),
+            root.join("assets/in.png"),
+        )
+        .unwrap();
         let big = std::fs::File::create(root.join("assets/big.png")).unwrap();
         big.set_len(MAX_ASSET + 1).unwrap();
         let root = root.canonicalize().unwrap();
@@ -557,11 +572,20 @@ mod tests {
     fn image_paths_resolve_inside_the_edition_folder() {
         let (_dir, root) = edition();
         let ok = |dest: &str| image_path(&root, "政策/p.md", dest);
-        assert_eq!(ok("../assets/p/流程图-1.png").as_deref(), Ok("assets/p/流程图-1.png"));
-        assert_eq!(ok("./../assets//p/./流程图-1.PNG".replace("PNG", "png").as_str()).as_deref(), Ok("assets/p/流程图-1.png"));
+        assert_eq!(
+            ok("../assets/p/流程图-1.png").as_deref(),
+            Ok("assets/p/流程图-1.png")
+        );
+        assert_eq!(
+            ok("./../assets//p/./流程图-1.PNG".replace("PNG", "png").as_str()).as_deref(),
+            Ok("assets/p/流程图-1.png")
+        );
         // A link that stays inside is the file it names; the path stays as written.
         assert_eq!(ok("../assets/in.png").as_deref(), Ok("assets/in.png"));
-        assert_eq!(image_path(&root, "p.md", "assets/p/流程图-1.png").as_deref(), Ok("assets/p/流程图-1.png"));
+        assert_eq!(
+            image_path(&root, "p.md", "assets/p/流程图-1.png").as_deref(),
+            Ok("assets/p/流程图-1.png")
+        );
     }
 
     #[test]
@@ -573,8 +597,11 @@ mod tests {
         assert!(images.read("assets/p/notes.txt").is_err(), "not an image of the book");
         // The link is turned to point out after the book was assembled.
         std::fs::remove_file(root.join("assets/in.png")).unwrap();
-        std::os::unix::fs::symlink(root.join("../secret.png"), root.join("assets/in.png"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            root.join("../secret.png"),
+            root.join("assets/in.png"),
+        )
+        .unwrap();
         let err = images.read("assets/in.png").unwrap_err();
         assert!(err.to_string().contains("through a link"), "{err}");
     }

@@ -607,7 +607,9 @@ fn block_view<'a>(block: &'a Block, id: String, links: &Links<'_>) -> BlockView<
             let body = rows.split_off((*header_rows).min(rows.len()));
             BlockView::Table { id, head: rows, rows: body }
         }
-        Block::Image { path, alt, .. } => BlockView::Image { id, src: image_src(path), alt },
+        Block::Image { path, alt, .. } => {
+            BlockView::Image { id, src: image_src(path), alt }
+        }
         Block::Code { text, .. } => BlockView::Code { id, text },
         Block::Rule { .. } => BlockView::Rule { id },
     }

@@ -147,7 +147,8 @@ pub fn table_columns(rows: &[Vec<Cell>]) -> usize {
             }
             col += span;
         }
-        width = width.max(col).max(covered.iter().rposition(|&n| n > 0).map_or(0, |i| i + 1));
+        width =
+            width.max(col).max(covered.iter().rposition(|&n| n > 0).map_or(0, |i| i + 1));
         covered.iter_mut().for_each(|n| *n = n.saturating_sub(1));
     }
     width

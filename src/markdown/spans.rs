@@ -75,7 +75,9 @@ pub(super) fn resolve(
             .collect()
     } else {
         rows.into_iter()
-            .map(|row| row.into_iter().map(|raw| Cell::new(raw.content, raw.span)).collect())
+            .map(|row| {
+                row.into_iter().map(|raw| Cell::new(raw.content, raw.span)).collect()
+            })
             .collect()
     };
     (out, diags)
@@ -83,7 +85,11 @@ pub(super) fn resolve(
 
 /// The origin each position belongs to: its own for a plain cell, the one its
 /// marker continues otherwise. Markers with nothing to continue are errors.
-fn owners(rows: &[Vec<RawCell>], header_rows: usize, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Pos>> {
+fn owners(
+    rows: &[Vec<RawCell>],
+    header_rows: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Vec<Pos>> {
     let mut owners: Vec<Vec<Pos>> = Vec::with_capacity(rows.len());
     for (r, row) in rows.iter().enumerate() {
         let mut line: Vec<Pos> = Vec::with_capacity(row.len());
@@ -98,7 +104,10 @@ fn owners(rows: &[Vec<RawCell>], header_rows: usize, diags: &mut Vec<Diagnostic>
                     }
                 },
                 Some(Marker::Up) => {
-                    let above = r.checked_sub(1).and_then(|up| owners.get(up)).and_then(|line| line.get(c));
+                    let above = r
+                        .checked_sub(1)
+                        .and_then(|up| owners.get(up))
+                        .and_then(|line| line.get(c));
                     match above {
                         None if r == 0 => {
                             diags.push(bad(cell, "a `^^` in the table's first row has no cell above it to continue", "write the cell's text here, or remove the `^^`"));
@@ -110,7 +119,11 @@ fn owners(rows: &[Vec<RawCell>], header_rows: usize, diags: &mut Vec<Diagnostic>
                         }
                         Some(&owner) => owner,
                         None => {
-                            diags.push(bad(cell, "a `^^` with no cell above it to continue", "give every row the same number of cells"));
+                            diags.push(bad(
+                                cell,
+                                "a `^^` with no cell above it to continue",
+                                "give every row the same number of cells",
+                            ));
                             (r, c)
                         }
                     }

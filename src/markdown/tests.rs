@@ -135,7 +135,10 @@ fn merged_cells_become_spans_and_covered_positions_go() {
     let text = "| 项目 | 资金 | << |\n|---|---|---|\n| 甲 | 1 | 2 |\n| 乙 | 3 | << |\n| ^^ | ^^ | ^^ |\n| 合计 | 6 | 丙 |\n";
     let (doc, diags) = parse_str(text);
     assert!(diags.is_empty(), "{:?}", errors(&diags));
-    assert_eq!(grid(&doc), ["项目 资金[2x1]", "甲 1 2", "乙[1x2] 3[2x2]", "", "合计 6 丙"]);
+    assert_eq!(
+        grid(&doc),
+        ["项目 资金[2x1]", "甲 1 2", "乙[1x2] 3[2x2]", "", "合计 6 丙"]
+    );
     let Block::Table { rows, header_rows, .. } = &doc.blocks[0] else { panic!() };
     assert_eq!(*header_rows, 1);
     assert_eq!(table_columns(rows), 3);
@@ -145,7 +148,8 @@ fn merged_cells_become_spans_and_covered_positions_go() {
 
 #[test]
 fn markers_written_as_text_are_text() {
-    let (doc, diags) = parse_str("| 甲 | 乙 |\n|---|---|\n| \\^^ | **<<** |\n| a ^^ | <<< |\n");
+    let (doc, diags) =
+        parse_str("| 甲 | 乙 |\n|---|---|\n| \\^^ | **<<** |\n| a ^^ | <<< |\n");
     assert!(diags.is_empty(), "{:?}", errors(&diags));
     assert_eq!(grid(&doc), ["甲 乙", "^^ <<", "a ^^ <<<"]);
 }
@@ -160,9 +164,17 @@ fn bad_spans_are_errors_at_the_cell_and_keep_the_table_as_written() {
         // `^^` from the body into the head.
         ("| 甲 | 乙 |\n|---|---|\n| ^^ | 2 |\n", 3, "head"),
         // An L shape: 乙 spans two columns in row 2 but one in row 3.
-        ("| a | b | c |\n|---|---|---|\n| 乙 | << | 1 |\n| ^^ | 2 | 3 |\n", 4, "inside the cell merged from row 2 column 1"),
+        (
+            "| a | b | c |\n|---|---|---|\n| 乙 | << | 1 |\n| ^^ | 2 | 3 |\n",
+            4,
+            "inside the cell merged from row 2 column 1",
+        ),
         // A `<<` under a merged cell's first row, sticking out to the right.
-        ("| a | b | c |\n|---|---|---|\n| 乙 | 1 | 2 |\n| ^^ | << | 3 |\n", 4, "not a rectangle"),
+        (
+            "| a | b | c |\n|---|---|---|\n| 乙 | 1 | 2 |\n| ^^ | << | 3 |\n",
+            4,
+            "not a rectangle",
+        ),
     ];
     for (text, line, says) in cases {
         let mut sources = Sources::new();
@@ -172,7 +184,11 @@ fn bad_spans_are_errors_at_the_cell_and_keep_the_table_as_written() {
         let found: Vec<_> = diags.iter().collect();
         assert_eq!(found.len(), 1, "{text}: {:?}", errors(&diags));
         let d = found[0];
-        assert_eq!((d.code, d.severity), ("bad-span", crate::diag::Severity::Error), "{text}");
+        assert_eq!(
+            (d.code, d.severity),
+            ("bad-span", crate::diag::Severity::Error),
+            "{text}"
+        );
         assert!(d.message.contains(says), "{text}: {}", d.message);
         let span = d.span.as_ref().expect("located");
         let (at_line, _) = sources.get(id).line_col(span.range.start);
@@ -181,7 +197,13 @@ fn bad_spans_are_errors_at_the_cell_and_keep_the_table_as_written() {
         let Block::Table { rows, .. } = &doc.blocks[0] else { panic!() };
         assert!(rows.iter().flatten().all(|c| c.colspan == 1 && c.rowspan == 1));
         let cells = rows.iter().map(Vec::len).sum::<usize>();
-        assert_eq!(cells, text.lines().filter(|l| !l.starts_with("|-")).map(|l| l.matches('|').count() - 1).sum::<usize>());
+        assert_eq!(
+            cells,
+            text.lines()
+                .filter(|l| !l.starts_with("|-"))
+                .map(|l| l.matches('|').count() - 1)
+                .sum::<usize>()
+        );
     }
 }
 
@@ -215,10 +237,16 @@ fn an_image_alone_in_its_paragraph_is_a_block() {
     let (doc, diags) = parse_str(text);
     assert!(diags.is_empty(), "{:?}", errors(&diags));
     let Block::Image { path, alt, span } = &doc.blocks[1] else { panic!("{doc:?}") };
-    assert_eq!((path.as_str(), alt.as_str()), ("../assets/流程图-1.png", "流程图 <script>"));
+    assert_eq!(
+        (path.as_str(), alt.as_str()),
+        ("../assets/流程图-1.png", "流程图 <script>")
+    );
     assert_eq!(&text[span.range.clone()], "![流程图 <script>](../assets/流程图-1.png)");
     let Block::Quote { blocks, .. } = &doc.blocks[2] else { panic!("{doc:?}") };
-    assert!(matches!(&blocks[0], Block::Image { path, .. } if path == "a/b.png"), "{blocks:?}");
+    assert!(
+        matches!(&blocks[0], Block::Image { path, .. } if path == "a/b.png"),
+        "{blocks:?}"
+    );
 }
 
 #[test]
@@ -229,7 +257,10 @@ fn an_image_inside_text_is_a_warning_and_prints_its_alt_text() {
     let found: Vec<_> = diags.iter().collect();
     assert_eq!(found.len(), 5, "{:?}", errors(&diags));
     for d in &found {
-        assert_eq!((d.code, d.severity), ("inline-image", crate::diag::Severity::Warning));
+        assert_eq!(
+            (d.code, d.severity),
+            ("inline-image", crate::diag::Severity::Warning)
+        );
     }
     let at = |d: &crate::diag::Diagnostic| &text[d.span.as_ref().unwrap().range.clone()];
     assert_eq!(at(found[0]), "![流程图](a.png)");

@@ -21,8 +21,8 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 
 use super::data::{BookData, EDITION_PREFIX, image_vpath};
-use crate::book::Images;
 use super::fonts::Fonts;
+use crate::book::Images;
 
 /// The virtual path of the book's data.
 pub const DATA_PATH: &str = "book.json";
@@ -150,7 +150,10 @@ impl FileLoader for Served {
 
 /// The file ids of the book's images.
 fn image_ids(images: &Images) -> anyhow::Result<HashMap<FileId, String>> {
-    images.paths().map(|path| Ok((file_id(&image_vpath(path))?, path.to_string()))).collect()
+    images
+        .paths()
+        .map(|path| Ok((file_id(&image_vpath(path))?, path.to_string())))
+        .collect()
 }
 
 /// A Typst compilation environment: the standard library, the fonts, a main file,

@@ -42,7 +42,8 @@ fn the_pdf_shows_the_image_and_every_cell_once_without_markers() {
     assert_eq!(images(pdf_path), [(240, 120)], "the PNG, embedded once");
     let pdf = open_pdf(pdf_path);
     let text = compact_text(&pdf);
-    for cell in ["资金（万元）", "市级", "区级", "合并单元格", "人才引进", "与培养", "甲乙丙"]
+    for cell in
+        ["资金（万元）", "市级", "区级", "合并单元格", "人才引进", "与培养", "甲乙丙"]
     {
         assert_eq!(text.matches(cell).count(), 1, "{cell} in {text}");
     }
@@ -78,7 +79,10 @@ fn the_site_has_spans_and_the_image_copied_with_its_alt_escaped() {
 }
 
 /// The fixture copied, its image path replaced by `dest`; `prepare` adds files.
-fn with_image(dest: &str, prepare: impl FnOnce(&Path)) -> (tempfile::TempDir, std::process::Output) {
+fn with_image(
+    dest: &str,
+    prepare: impl FnOnce(&Path),
+) -> (tempfile::TempDir, std::process::Output) {
     let work = tempfile::tempdir().unwrap();
     let edition = work.path().join("media");
     copy_dir(&fixture("media"), &edition);
@@ -95,14 +99,21 @@ fn with_image(dest: &str, prepare: impl FnOnce(&Path)) -> (tempfile::TempDir, st
 fn image_paths_that_leave_the_edition_or_name_no_image_stop_the_build_at_the_image() {
     let cases: [(&str, fn(&Path), &str); 7] = [
         ("../../../etc/passwd.png", |_| {}, "leads out of the edition folder"),
-        ("../../secret.png", |w| std::fs::write(w.join("secret.png"), b"x").unwrap(), "leads out"),
+        (
+            "../../secret.png",
+            |w| std::fs::write(w.join("secret.png"), b"x").unwrap(),
+            "leads out",
+        ),
         ("/etc/passwd.png", |_| {}, "absolute"),
         ("https://example.com/a.png", |_| {}, "is a URL"),
         ("../assets/图表/none.png", |_| {}, "does not exist"),
         ("../edition.toml", |_| {}, "not a png"),
         (
             "../assets/link.png",
-            |w| std::os::unix::fs::symlink("/etc/passwd", w.join("media/assets/link.png")).unwrap(),
+            |w| {
+                std::os::unix::fs::symlink("/etc/passwd", w.join("media/assets/link.png"))
+                    .unwrap()
+            },
             "through a link",
         ),
     ];
