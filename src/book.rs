@@ -11,10 +11,12 @@
 //! and every reader (typesetting, diff, check, and what comes next: validity,
 //! indexes) takes it from there instead of reading the plain text again.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::{Edition, EditionMeta, PolicyMeta, TextFile};
+use crate::intake::limits::{IMAGE_EXTENSIONS, MAX_ASSET};
 use crate::markdown::{self, Block, Doc, Inline, InlineKind, plain_text};
 use crate::numbering::{Hierarchy, Marker, document::plan_recognized, rank, recognize};
 use crate::source::{SourceId, Sources, Span};
@@ -30,6 +32,50 @@ pub struct Book {
     pub intro: Option<Text>,
     /// Categories in book order.
     pub categories: Vec<Category>,
+    /// The image files the book shows, and the only way renderers read them.
+    pub images: Images,
+}
+
+/// The image files of a book: every [`Block::Image`] path, checked when the book
+/// was assembled, and read only through [`Images::read`], which checks again (the
+/// editor may have replaced a file by a link since), so that no renderer opens a
+/// path a source wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Images {
+    /// The edition folder, canonical; `None` when it could not be resolved (then
+    /// every image was an error).
+    root: Option<PathBuf>,
+    /// Paths relative to the edition folder, as the image blocks hold them.
+    paths: BTreeSet<String>,
+}
+
+impl Images {
+    /// Every image path of the book, relative to the edition folder, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.paths.iter().map(String::as_str)
+    }
+
+    /// The bytes of one of the book's images. Only paths the book holds are read,
+    /// and only when the file is still a regular file inside the edition folder and
+    /// at most `limits::MAX_ASSET` bytes.
+    pub fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        use std::io::{Error, ErrorKind, Read};
+        let refuse =
+            |why: &str| Error::new(ErrorKind::PermissionDenied, format!("{path}: {why}"));
+        let Some(root) = &self.root else {
+            return Err(refuse("the edition folder is unknown"));
+        };
+        if !self.paths.contains(path) {
+            return Err(refuse("not an image of the book"));
+        }
+        let file = inside(root, path).map_err(|why| refuse(&why))?;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&file)?.take(MAX_ASSET + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_ASSET {
+            return Err(refuse("larger than 16 MiB"));
+        }
+        Ok(bytes)
+    }
 }
 
 /// A numbered category.
@@ -178,7 +224,10 @@ fn collect_markers(blocks: &[Block], out: &mut Vec<BlockMarker>) {
                 items.iter().for_each(|item| collect_markers(item, out))
             }
             Block::Quote { blocks, .. } => collect_markers(blocks, out),
-            Block::Table { .. } | Block::Code { .. } | Block::Rule { .. } => {}
+            Block::Table { .. }
+            | Block::Image { .. }
+            | Block::Code { .. }
+            | Block::Rule { .. } => {}
         }
     }
 }
@@ -265,8 +314,16 @@ impl Book {
 
 /// Parses every body and numbers the book. Duplicate policy ids are errors.
 pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -> Book {
+    let root = edition.root.canonicalize().map_err(|e| e.to_string());
+    let images = std::cell::RefCell::new(BTreeSet::new());
+    let parse = |file_path: &str, range, source, diags: &mut Diagnostics| {
+        let mut doc = markdown::parse(sources, source, range, diags);
+        let mut found = images.borrow_mut();
+        resolve_images(&mut doc.blocks, &root, file_path, &mut found, diags);
+        doc
+    };
     let text = |file: &TextFile, diags: &mut Diagnostics| {
-        let doc = markdown::parse(sources, file.source, file.body.clone(), diags);
+        let doc = parse(&file.path, file.body.clone(), file.source, diags);
         Text {
             title: file.title.clone(),
             markers: Markers::of_doc(&doc, None),
@@ -294,7 +351,7 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
                     .with_hint("give one of them another `id:` in its front matter"),
                 );
             }
-            let doc = markdown::parse(sources, file.source, file.body.clone(), diags);
+            let doc = parse(&file.path, file.body.clone(), file.source, diags);
             policies.push(Policy {
                 id,
                 markers: Markers::of_doc(&doc, Some(&file.meta.title)),
@@ -317,9 +374,113 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
         meta: edition.meta.clone(),
         intro: edition.intro.as_ref().map(|file| text(file, diags)),
         categories,
+        images: Images { root: root.clone().ok(), paths: images.take() },
     };
     check_references(&book, diags);
     book
+}
+
+/// Resolves every image block's path (as written, relative to `file`) to its path
+/// relative to the edition folder, checking the file; a bad one is an error at the
+/// image. Lists and quotes nest at most `markdown::MAX_DEPTH` deep.
+fn resolve_images(
+    blocks: &mut [Block],
+    root: &Result<PathBuf, String>,
+    file: &str,
+    found: &mut BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
+    for block in blocks {
+        match block {
+            Block::Image { path, span, .. } => {
+                let checked = root
+                    .as_ref()
+                    .map_err(|e| format!("the edition folder cannot be resolved ({e})"))
+                    .and_then(|root| image_path(root, file, path));
+                match checked {
+                    Ok(resolved) => {
+                        found.insert(resolved.clone());
+                        *path = resolved;
+                    }
+                    Err(why) => diags.push(
+                        Diagnostic::error("bad-image", format!("image `{path}` {why}"))
+                            .with_span(span.clone())
+                            .with_hint(IMAGE_HINT),
+                    ),
+                }
+            }
+            Block::List { items, .. } => items
+                .iter_mut()
+                .for_each(|item| resolve_images(item, root, file, found, diags)),
+            Block::Quote { blocks, .. } => {
+                resolve_images(blocks, root, file, found, diags)
+            }
+            _ => {}
+        }
+    }
+}
+
+const IMAGE_HINT: &str = "an image is a png, jpg, jpeg, gif, svg or webp file of at most 16 MiB inside the edition folder, written relative to the Markdown file: `![说明](assets/<policy>/image-1.png)`";
+
+/// `dest` (relative to the Markdown file `file`, itself relative to the edition
+/// folder) as a path relative to the edition folder, once it is known to name an
+/// image file inside it; else why not, to follow ``image `…` ``.
+fn image_path(root: &Path, file: &str, dest: &str) -> Result<String, String> {
+    let scheme = dest.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if dest.trim().is_empty() {
+        return Err("has no path".into());
+    }
+    if scheme || dest.starts_with("//") {
+        return Err("is a URL: an image must be a file in the edition folder".into());
+    }
+    if dest.starts_with('/') || dest.contains('\\') {
+        return Err("is an absolute path or uses `\\`: write it relative to the Markdown file, with `/`".into());
+    }
+    let mut segments: Vec<&str> = file.split('/').collect();
+    segments.pop();
+    for segment in dest.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if segments.pop().is_none() {
+                    return Err("leads out of the edition folder".into());
+                }
+            }
+            name => segments.push(name),
+        }
+    }
+    let rel = segments.join("/");
+    let extension = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !extension.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
+        return Err("is not a png, jpg, jpeg, gif, svg or webp file".into());
+    }
+    inside(root, &rel)?;
+    Ok(rel)
+}
+
+/// The file `rel` names under the canonical `root`, if it is a regular file of at
+/// most `MAX_ASSET` bytes whose real path (links followed) is inside `root`.
+fn inside(root: &Path, rel: &str) -> Result<PathBuf, String> {
+    let path = root.join(rel);
+    let real = path.canonicalize().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            format!("does not exist (looked for {rel} in the edition folder)")
+        }
+        _ => format!("cannot be opened: {e}"),
+    })?;
+    if !real.starts_with(root) {
+        return Err("leads out of the edition folder (through a link)".into());
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| format!("cannot be opened: {e}"))?;
+    if !meta.is_file() {
+        return Err("is not a regular file".into());
+    }
+    if meta.len() > MAX_ASSET {
+        return Err(format!("is {} bytes, over the limit of 16 MiB", meta.len()));
+    }
+    Ok(real)
 }
 
 /// The destination id of a cross-reference link (`[…](#id)`), if it is one.
@@ -379,7 +540,97 @@ fn id_from_path(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::id_from_path;
+    use super::{MAX_ASSET, id_from_path, image_path};
+
+    /// An edition folder with `政策/p.md`, `assets/p/流程图-1.png`, a file outside
+    /// it and the links and look-alikes an image path could try.
+    fn edition() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ED");
+        std::fs::create_dir_all(root.join("政策")).unwrap();
+        std::fs::create_dir_all(root.join("assets/p/dir.png")).unwrap();
+        std::fs::write(root.join("assets/p/流程图-1.png"), b"\x89PNG").unwrap();
+        std::fs::write(root.join("assets/p/notes.txt"), b"text").unwrap();
+        std::fs::write(dir.path().join("secret.png"), b"secret").unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.png"),
+            root.join("assets/out.png"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            root.join("assets/p/流程图-1.png"),
+            root.join("assets/in.png"),
+        )
+        .unwrap();
+        let big = std::fs::File::create(root.join("assets/big.png")).unwrap();
+        big.set_len(MAX_ASSET + 1).unwrap();
+        let root = root.canonicalize().unwrap();
+        (dir, root)
+    }
+
+    #[test]
+    fn image_paths_resolve_inside_the_edition_folder() {
+        let (_dir, root) = edition();
+        let ok = |dest: &str| image_path(&root, "政策/p.md", dest);
+        assert_eq!(
+            ok("../assets/p/流程图-1.png").as_deref(),
+            Ok("assets/p/流程图-1.png")
+        );
+        assert_eq!(
+            ok("./../assets//p/./流程图-1.PNG".replace("PNG", "png").as_str()).as_deref(),
+            Ok("assets/p/流程图-1.png")
+        );
+        // A link that stays inside is the file it names; the path stays as written.
+        assert_eq!(ok("../assets/in.png").as_deref(), Ok("assets/in.png"));
+        assert_eq!(
+            image_path(&root, "p.md", "assets/p/流程图-1.png").as_deref(),
+            Ok("assets/p/流程图-1.png")
+        );
+    }
+
+    #[test]
+    fn images_read_only_the_books_files_and_check_them_again() {
+        let (_dir, root) = edition();
+        let paths = ["assets/p/流程图-1.png", "assets/in.png"].map(String::from).into();
+        let images = super::Images { root: Some(root.clone()), paths };
+        assert_eq!(images.read("assets/p/流程图-1.png").unwrap(), b"\x89PNG");
+        assert!(images.read("assets/p/notes.txt").is_err(), "not an image of the book");
+        // The link is turned to point out after the book was assembled.
+        std::fs::remove_file(root.join("assets/in.png")).unwrap();
+        std::os::unix::fs::symlink(
+            root.join("../secret.png"),
+            root.join("assets/in.png"),
+        )
+        .unwrap();
+        let err = images.read("assets/in.png").unwrap_err();
+        assert!(err.to_string().contains("through a link"), "{err}");
+    }
+
+    #[test]
+    fn image_paths_that_leave_or_name_no_image_are_refused() {
+        let (_dir, root) = edition();
+        let cases = [
+            ("../../../etc/passwd.png", "leads out of the edition folder"),
+            ("../../secret.png", "leads out of the edition folder"),
+            ("/etc/passwd.png", "absolute"),
+            ("..\\assets\\p\\流程图-1.png", "absolute path or uses"),
+            ("https://example.com/a.png", "URL"),
+            ("//example.com/a.png", "URL"),
+            ("data:image/png;base64,iVBORw0KGgo=", "URL"),
+            ("file:///etc/passwd.png", "URL"),
+            ("../assets/p/none.png", "does not exist"),
+            ("../assets/p/notes.txt", "not a png"),
+            ("../assets/p", "not a png"),
+            ("../assets/p/dir.png", "not a regular file"),
+            ("../assets/out.png", "through a link"),
+            ("../assets/big.png", "over the limit"),
+            ("", "has no path"),
+        ];
+        for (dest, says) in cases {
+            let err = image_path(&root, "政策/p.md", dest).expect_err(dest);
+            assert!(err.contains(says), "{dest}: {err}");
+        }
+    }
 
     #[test]
     fn ids_from_paths() {

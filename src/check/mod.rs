@@ -7,12 +7,14 @@
 //! - [`text`]: half-width punctuation and stray spaces in CJK text, unbalanced
 //!   brackets and quotes;
 //! - [`edition`]: empty policies, duplicate titles and 文号, dates outside the
-//!   edition's period, files the manifest does not name.
+//!   edition's period, files the manifest does not name;
+//! - [`media`]: images without alt text, image files in `assets/` no policy shows.
 //!
 //! Numbering errors are errors (the text is legal text, and an editor must look);
 //! what `huibian fmt` repairs by itself is a warning.
 
 mod edition;
+mod media;
 mod numbering;
 pub mod pdf;
 mod text;
@@ -27,13 +29,16 @@ pub fn check(edition: &Edition, book: &Book, sources: &Sources, diags: &mut Diag
     for policy in book.policies() {
         numbering::check_policy(policy, sources, diags);
         text::check_doc(&policy.doc, &policy.markers, sources, diags);
+        media::check_doc(&policy.doc, diags);
     }
     for text_file in
         book.intro.iter().chain(book.categories.iter().filter_map(|c| c.body.as_ref()))
     {
         text::check_doc(&text_file.doc, &text_file.markers, sources, diags);
+        media::check_doc(&text_file.doc, diags);
     }
     edition::check_edition(edition, book, sources, diags);
+    media::unused_assets(edition, book, diags);
 }
 
 /// `huibian check` of one edition: what loading and assembling found, every check

@@ -1,7 +1,8 @@
 //! Text comparison of two bodies: sentences first, then characters inside the
 //! sentences that changed, each change located by its section.
 //!
-//! A body is flattened into *units* (headings, paragraphs, list items, table rows),
+//! A body is flattened into *units* (headings, paragraphs, list items, table rows
+//! with their cells as written, merged ones once; images as `![alt](path)`),
 //! each unit into sentences ending at `。；！？` (closing quotes and brackets stay with
 //! their sentence). Sentences are compared as whole tokens, so a one-character edit
 //! in a 5,000-character policy is one replaced sentence; inside a replaced run the
@@ -198,9 +199,15 @@ fn collect<'a>(
             Block::Quote { blocks, .. } => collect(blocks, markers, out),
             Block::Table { rows, .. } => {
                 for row in rows {
-                    let cells: Vec<String> = row.iter().map(|c| plain_text(c)).collect();
+                    let cells: Vec<String> =
+                        row.iter().map(|c| plain_text(&c.content)).collect();
                     out.push((cells.join(" | "), Opens::Line));
                 }
+            }
+            // An image is its path and alt text: replacing the file under the same
+            // name is no change of text, renaming it or rewording its alt is.
+            Block::Image { path, alt, .. } => {
+                out.push((format!("![{alt}]({path})"), Opens::Line))
             }
             Block::Code { text, .. } => {
                 for line in text.lines() {

@@ -474,8 +474,15 @@ enum BlockView<'a> {
     },
     Table {
         id: String,
-        head: Vec<Vec<Vec<InlineView<'a>>>>,
-        rows: Vec<Vec<Vec<InlineView<'a>>>>,
+        head: Vec<Vec<CellView<'a>>>,
+        rows: Vec<Vec<CellView<'a>>>,
+    },
+    /// An image: `src` is its path in the site (the edition folder's, which the
+    /// site copies), percent-encoded.
+    Image {
+        id: String,
+        src: String,
+        alt: &'a str,
     },
     Code {
         id: String,
@@ -484,6 +491,29 @@ enum BlockView<'a> {
     Rule {
         id: String,
     },
+}
+
+/// A table cell; `colspan`/`rowspan` only when more than 1, so a table without
+/// merged cells renders as before.
+#[derive(Serialize)]
+struct CellView<'a> {
+    colspan: Option<u32>,
+    rowspan: Option<u32>,
+    content: Vec<InlineView<'a>>,
+}
+
+/// Characters of a site path written as they are in `src`: unreserved ones and `/`.
+const PATH_KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// The `src` of an image at `path` in the site: a `#`, `?` or space in a file name
+/// must not end the URL.
+pub(crate) fn image_src(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, PATH_KEEP).to_string()
 }
 
 /// Inline content; text is escaped by the templates.
@@ -561,12 +591,24 @@ fn block_view<'a>(block: &'a Block, id: String, links: &Links<'_>) -> BlockView<
             BlockView::Quote { blocks: nested(blocks, &id), id }
         }
         Block::Table { rows, header_rows, .. } => {
-            let mut rows: Vec<_> = rows
+            let above_one = |n: u32| (n > 1).then_some(n);
+            let mut rows: Vec<Vec<CellView<'a>>> = rows
                 .iter()
-                .map(|row| row.iter().map(|cell| inlines(cell, links)).collect())
+                .map(|row| {
+                    row.iter()
+                        .map(|cell| CellView {
+                            colspan: above_one(cell.colspan),
+                            rowspan: above_one(cell.rowspan),
+                            content: inlines(&cell.content, links),
+                        })
+                        .collect()
+                })
                 .collect();
             let body = rows.split_off((*header_rows).min(rows.len()));
             BlockView::Table { id, head: rows, rows: body }
+        }
+        Block::Image { path, alt, .. } => {
+            BlockView::Image { id, src: image_src(path), alt }
         }
         Block::Code { text, .. } => BlockView::Code { id, text },
         Block::Rule { .. } => BlockView::Rule { id },

@@ -68,6 +68,14 @@ pub enum HtmlError {
     /// The search index did not serialise: the site would have no search.
     #[error("writing the search index: {0}")]
     SearchIndex(serde_json::Error),
+    /// An image of the book could not be read to copy it into the site.
+    #[error("copying the image {path} into the site: {source}")]
+    Image {
+        /// Its path in the edition folder.
+        path: String,
+        /// Why not.
+        source: std::io::Error,
+    },
     /// A category, policy or section of the book has no page in the site. `Links`
     /// gives each one, so this is a bug in huibian; without this the link would be
     /// empty.
@@ -127,5 +135,15 @@ pub fn render_pages(
         files.push((name.to_string(), templates.text(name).as_bytes().to_vec()));
     }
     files.push((SEARCH_INDEX.to_string(), search_index));
+    // Images keep their path in the edition folder (`assets/<policy>/image-1.png`):
+    // checked to be plain relative paths with an image's extension, they cannot
+    // leave the site folder or take the name of a page.
+    for path in book.images.paths() {
+        let bytes = book
+            .images
+            .read(path)
+            .map_err(|source| HtmlError::Image { path: path.to_string(), source })?;
+        files.push((path.to_string(), bytes));
+    }
     Ok(Site { files })
 }

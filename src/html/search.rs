@@ -208,9 +208,13 @@ fn block_text(block: &Block) -> String {
         }
         Block::Table { rows, .. } => rows
             .iter()
-            .map(|row| row.iter().map(|c| plain_text(c)).collect::<Vec<_>>().join(" "))
+            .map(|row| {
+                row.iter().map(|c| plain_text(&c.content)).collect::<Vec<_>>().join(" ")
+            })
             .collect::<Vec<_>>()
             .join("\n"),
+        // Its alt text is what a reader can search an image by.
+        Block::Image { alt, .. } => alt.clone(),
         Block::Code { text, .. } => text.clone(),
         Block::Rule { .. } => String::new(),
     }

@@ -12,7 +12,7 @@
 //! input, never a panic. [`import_edition`] is the command around it: it reads the
 //! input, writes `sources/<ID>/` and turns the warnings into located diagnostics.
 
-mod paragraphs;
+pub(crate) mod paragraphs;
 pub mod pdf;
 mod policy;
 

@@ -203,9 +203,10 @@ impl html::Resources for SavedPageFolder {
         let reference = reference.split(['?', '#']).next()?;
         let decoded =
             percent_encoding::percent_decode_str(reference).decode_utf8().ok()?;
+        // `.` names the folder it stands in (`./x_files/a.png`): dropped, not refused.
         let parts: Vec<&str> =
-            decoded.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-        if parts.iter().any(|p| *p == ".." || *p == "." || p.contains('\0')) {
+            decoded.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect();
+        if parts.is_empty() || parts.iter().any(|p| *p == ".." || p.contains('\0')) {
             return None;
         }
         // `./x_files/a.png` names the folder itself; a bare `a.png` is inside it.
@@ -215,7 +216,8 @@ impl html::Resources for SavedPageFolder {
                 candidates.push(folder.join(last));
             }
             for path in candidates {
-                let meta = std::fs::symlink_metadata(&path).ok()?;
+                // A missing candidate is no answer yet: the next folder may hold it.
+                let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
                 if meta.is_file() && meta.len() <= limits::MAX_ASSET {
                     return std::fs::read(&path).ok();
                 }

@@ -45,12 +45,29 @@ pub enum Block {
         /// Source location.
         span: Span,
     },
-    /// A table; the first `header_rows` rows are the head.
+    /// A table; the first `header_rows` rows are the head. Cells may span rows and
+    /// columns (written `<<` and `^^` in the source); a position another cell's span
+    /// covers is not listed, so each row holds only the cells that start in it, left
+    /// to right: the shape of `crate::intake::Table`, so that `add` writes it 1:1.
     Table {
-        /// Rows of cells of inlines.
-        rows: Vec<Vec<Vec<Inline>>>,
-        /// How many leading rows form the header.
+        /// Rows of the cells that start in them.
+        rows: Vec<Vec<Cell>>,
+        /// How many leading rows form the header. No span crosses from the head
+        /// into the body.
         header_rows: usize,
+        /// Source location.
+        span: Span,
+    },
+    /// An image standing alone in its paragraph (`![流程图](../assets/流程图-1.png)`).
+    Image {
+        /// As parsed: the destination as written, relative to the Markdown file.
+        /// Once the book is assembled (`book::assemble`, which checks the file):
+        /// the path relative to the edition folder, `/`-separated, with no `.` or
+        /// `..` segment, naming a regular image file inside the folder.
+        path: String,
+        /// The alternative text (the image's description, as plain text), possibly
+        /// empty: what the PDF's tags, the HTML `alt` and the search index carry.
+        alt: String,
         /// Source location.
         span: Span,
     },
@@ -77,10 +94,64 @@ impl Block {
             | Block::List { span, .. }
             | Block::Quote { span, .. }
             | Block::Table { span, .. }
+            | Block::Image { span, .. }
             | Block::Code { span, .. }
             | Block::Rule { span } => span,
         }
     }
+}
+
+/// One table cell: its content and the rows and columns it covers from where it
+/// starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The cell's text; `<br>` in the source is a [`InlineKind::Break`].
+    pub content: Vec<Inline>,
+    /// Columns covered, at least 1.
+    pub colspan: u32,
+    /// Rows covered, at least 1.
+    pub rowspan: u32,
+    /// The cell's own source range (its `|`-separated text, not the `<<`/`^^` of
+    /// the positions it covers).
+    pub span: Span,
+}
+
+impl Cell {
+    /// A cell covering one row and one column.
+    pub fn new(content: Vec<Inline>, span: Span) -> Self {
+        Cell { content, colspan: 1, rowspan: 1, span }
+    }
+}
+
+/// How many columns a table's rows tile: the widest row, counting each cell's
+/// colspan and the positions that cells above cover with their rowspan. Renderers
+/// that need a column count (Typst's `columns:`) take it from here, so a table
+/// whose spans are known to be rectangles lays out on the grid the source wrote.
+pub fn table_columns(rows: &[Vec<Cell>]) -> usize {
+    // `covered[c]`: how many more rows column `c` is covered by a cell above.
+    let mut covered: Vec<u32> = Vec::new();
+    let mut width = 0;
+    for row in rows {
+        let mut col = 0;
+        for cell in row {
+            while covered.get(col).is_some_and(|&n| n > 0) {
+                col += 1;
+            }
+            let span = cell.colspan.max(1) as usize;
+            if covered.len() < col + span {
+                covered.resize(col + span, 0);
+            }
+            for slot in &mut covered[col..col + span] {
+                // The row itself counts: the cell covers `rowspan - 1` rows below.
+                *slot = cell.rowspan.max(1);
+            }
+            col += span;
+        }
+        width =
+            width.max(col).max(covered.iter().rposition(|&n| n > 0).map_or(0, |i| i + 1));
+        covered.iter_mut().for_each(|n| *n = n.saturating_sub(1));
+    }
+    width
 }
 
 /// Inline content and where it came from.

@@ -1,19 +1,23 @@
 //! Stage 2, PARSE: a Markdown body → [`Doc`], with spans back into the file.
 //!
 //! Parsing cannot fail: pulldown-cmark accepts any text, and whatever the model has no
-//! place for (raw HTML, footnotes, images) is kept as literal text so nothing an editor
-//! wrote disappears from the book. Two decisions are made here for every renderer:
-//! soft line breaks next to CJK characters vanish instead of becoming spaces, and
-//! nesting deeper than [`MAX_DEPTH`] is flattened (with a warning) so that no later
-//! stage recurses without bound.
+//! place for (raw HTML, footnotes, an image inside text) is kept as literal text so
+//! nothing an editor wrote disappears from the book. Decisions made here for every
+//! renderer: soft line breaks next to CJK characters vanish instead of becoming
+//! spaces; nesting deeper than [`MAX_DEPTH`] is flattened (with a warning) so that no
+//! later stage recurses without bound; a table's `<<` and `^^` cells become the
+//! colspan and rowspan of the cell they continue ([`spans`]), and `<br>` in a cell a
+//! line break; an image alone in its paragraph becomes a [`Block::Image`] (whose file
+//! `book::assemble` checks, as only it knows the edition folder).
 
 pub mod ir;
+mod spans;
 
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-pub use self::ir::{Block, Doc, Inline, InlineKind, plain_text};
+pub use self::ir::{Block, Cell, Doc, Inline, InlineKind, plain_text, table_columns};
 use crate::cjk::is_cjk;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{SourceId, Sources, Span};
@@ -42,6 +46,9 @@ pub fn parse(
     for (event, span) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
         builder.event(event, span);
     }
+    for diagnostic in std::mem::take(&mut builder.diags) {
+        diags.push(diagnostic);
+    }
     if let Some(span) = builder.flattened_at.take() {
         diags.push(
             Diagnostic::warning(
@@ -64,6 +71,8 @@ enum Kind {
     Table,
     TableRow,
     TableCell,
+    /// An image; its content is the alt text.
+    Image(String),
     Code,
     Strong,
     Emph,
@@ -79,9 +88,12 @@ struct Frame {
     start: usize,
     blocks: Vec<Block>,
     inlines: Vec<Inline>,
-    /// List items or table rows collected so far.
+    /// List items collected so far.
     items: Vec<Vec<Block>>,
-    rows: Vec<Vec<Vec<Inline>>>,
+    /// A table's rows, each with its cells as written (`<<` and `^^` included).
+    rows: Vec<Vec<spans::RawCell>>,
+    /// A row's cells.
+    cells: Vec<spans::RawCell>,
     header_rows: usize,
     text: String,
 }
@@ -95,6 +107,7 @@ impl Frame {
             inlines: Vec::new(),
             items: Vec::new(),
             rows: Vec::new(),
+            cells: Vec::new(),
             header_rows: 0,
             text: String::new(),
         }
@@ -107,7 +120,13 @@ struct Builder<'a> {
     base: usize,
     stack: Vec<Frame>,
     in_table_head: bool,
+    /// Cells currently open (a `<br>` is a line break only inside one).
+    in_cell: usize,
     flattened_at: Option<Span>,
+    /// Images closed since the last block ended: the next paragraph end decides
+    /// whether one is the paragraph's whole content (a block) or sits in text.
+    images: Vec<(String, String, Span)>,
+    diags: Vec<Diagnostic>,
 }
 
 impl<'a> Builder<'a> {
@@ -118,7 +137,10 @@ impl<'a> Builder<'a> {
             base,
             stack: vec![Frame::new(Kind::Root, 0)],
             in_table_head: false,
+            in_cell: 0,
             flattened_at: None,
+            images: Vec::new(),
+            diags: Vec::new(),
         }
     }
 
@@ -144,6 +166,9 @@ impl<'a> Builder<'a> {
         // A block starting inside a tight list item ends the item's loose text.
         if is_block(&kind) {
             self.flush_inlines();
+        }
+        if matches!(kind, Kind::TableCell) {
+            self.in_cell += 1;
         }
         self.stack.push(Frame::new(kind, range.start));
     }
@@ -175,6 +200,10 @@ impl<'a> Builder<'a> {
                     .push(Inline { kind: InlineKind::Code(code.into_string()), span })
             }
             Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math, range),
+            Event::InlineHtml(html) if self.in_cell > 0 && is_br(&html) => {
+                let span = self.span(range);
+                self.top().inlines.push(Inline { kind: InlineKind::Break, span })
+            }
             Event::Html(html) | Event::InlineHtml(html) => self.text(&html, range),
             Event::FootnoteReference(name) => self.text(&format!("[^{name}]"), range),
             Event::SoftBreak => {
@@ -221,11 +250,11 @@ impl<'a> Builder<'a> {
             }
             Tag::TableRow => Kind::TableRow,
             Tag::TableCell => Kind::TableCell,
+            Tag::Image { dest_url, .. } => Kind::Image(dest_url.into_string()),
             Tag::Emphasis => Kind::Emph,
             Tag::Strong => Kind::Strong,
             Tag::Strikethrough => Kind::Strike,
             Tag::Link { dest_url, .. } => Kind::Link(dest_url.into_string()),
-            // Images are not laid out yet: their alt text stays in the text.
             _ => Kind::Transparent,
         };
         self.push(kind, range);
@@ -239,10 +268,25 @@ impl<'a> Builder<'a> {
         let span = self.span(frame.start..range.end.max(frame.start));
         let in_table_head = matches!(frame.kind, Kind::TableRow)
             && std::mem::take(&mut self.in_table_head);
+        if matches!(frame.kind, Kind::TableCell) {
+            self.in_cell = self.in_cell.saturating_sub(1);
+        }
+        if matches!(frame.kind, Kind::Para) {
+            self.close_para(frame, span);
+            return;
+        }
+        if !is_inline(&frame.kind) {
+            self.inline_images();
+        }
+        if let Kind::Table = frame.kind {
+            self.close_table(frame, span);
+            return;
+        }
+        let body = self.body;
+        let base = self.base;
         let parent = self.top();
         match frame.kind {
-            Kind::Root => {}
-            Kind::Para => close_para(frame, span, parent),
+            Kind::Root | Kind::Para | Kind::Table => {}
             Kind::Heading(level) => {
                 let content = resolve_breaks(frame.inlines);
                 parent.blocks.push(Block::Heading { level, content, span });
@@ -269,15 +313,18 @@ impl<'a> Builder<'a> {
                     parent.blocks.extend(frame.blocks);
                 }
             }
-            Kind::Table => parent.blocks.push(Block::Table {
-                rows: frame.rows,
-                header_rows: frame.header_rows,
-                span,
-            }),
             Kind::TableRow => close_row(frame, in_table_head, parent),
             Kind::TableCell => {
-                // Cells collect in the row's `rows` as single-cell rows, flattened above.
-                parent.rows.push(vec![resolve_breaks(frame.inlines)]);
+                let range = span.range.start - base..span.range.end - base;
+                let marker = spans::marker(body.get(range).unwrap_or_default());
+                let content = resolve_breaks(frame.inlines);
+                parent.cells.push(spans::RawCell { content, span, marker });
+            }
+            Kind::Image(dest) => {
+                let content = resolve_breaks(frame.inlines);
+                self.images.push((dest, plain_text(&content), span));
+                // Until a paragraph end shows it stands alone, it is its alt text.
+                self.top().inlines.extend(content);
             }
             Kind::Strong => {
                 let kind = InlineKind::Strong(resolve_breaks(frame.inlines));
@@ -300,11 +347,69 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A paragraph is a block where blocks may stand (the body, a list item, a
+    /// quote); elsewhere (a table cell, a heading) its text joins the parent's. An
+    /// image that is the paragraph's whole source text is an image block.
+    fn close_para(&mut self, frame: Frame, span: Span) {
+        let at_block = matches!(
+            self.top().kind,
+            Kind::Item | Kind::Quote | Kind::Root | Kind::Transparent
+        );
+        if at_block && let Some(image) = self.standalone_image(&span) {
+            self.top().blocks.push(image);
+            return;
+        }
+        self.inline_images();
+        close_para(frame, span, self.top());
+    }
+
+    /// The image block a paragraph is, when its one image is all of its source.
+    fn standalone_image(&mut self, para: &Span) -> Option<Block> {
+        let [(_, _, image)] = self.images.as_slice() else { return None };
+        let text = |span: &Span| {
+            let range = span.range.start - self.base..span.range.end - self.base;
+            self.body.get(range).map(str::trim)
+        };
+        if text(para)? != text(image)? {
+            return None;
+        }
+        let (path, alt, span) = self.images.pop()?;
+        Some(Block::Image { path, alt, span })
+    }
+
+    /// Images that ended up inside text: their alt text stays, with a warning.
+    fn inline_images(&mut self) {
+        for (_, alt, span) in std::mem::take(&mut self.images) {
+            self.diags.push(
+                Diagnostic::warning(
+                    "inline-image",
+                    "an image inside text is not shown; its alt text is printed instead",
+                )
+                .with_span(span)
+                .with_label(if alt.is_empty() {
+                    "this image (it has no alt text)".to_string()
+                } else {
+                    format!("printed as `{alt}`")
+                })
+                .with_hint("put the image in a paragraph of its own, with a blank line before and after"),
+            );
+        }
+    }
+
+    /// A table's `<<` and `^^` become spans; a bad span is an error at its cell.
+    fn close_table(&mut self, frame: Frame, span: Span) {
+        let (rows, diags) = spans::resolve(frame.rows, frame.header_rows);
+        self.diags.extend(diags);
+        let header_rows = frame.header_rows;
+        self.top().blocks.push(Block::Table { rows, header_rows, span });
+    }
+
     fn finish(mut self) -> Doc {
         while self.stack.len() > 1 {
             let end = self.top().start;
             self.end(TagEnd::Paragraph, end..end);
         }
+        self.inline_images();
         let mut root = self.stack.pop().unwrap_or_else(|| Frame::new(Kind::Root, 0));
         let span = Span::new(self.source, self.base..self.base);
         flush_into_blocks(&mut root, &span);
@@ -312,8 +417,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A paragraph is a block where blocks may stand (the body, a list item, a quote);
-/// elsewhere (a table cell, a heading) its text joins the parent's.
+/// The paragraph's text into its parent: a block there, else inline content.
 fn close_para(frame: Frame, span: Span, parent: &mut Frame) {
     let mut content = resolve_breaks(frame.inlines);
     // Raw HTML blocks arrive with their closing newline.
@@ -327,11 +431,10 @@ fn close_para(frame: Frame, span: Span, parent: &mut Frame) {
     }
 }
 
-/// A table row's cells, collected as single-cell rows, become one row of the table.
+/// A table row's cells become one row of the table.
 fn close_row(frame: Frame, in_table_head: bool, parent: &mut Frame) {
-    let cells = frame.rows.into_iter().flatten().collect();
     if matches!(parent.kind, Kind::Table) {
-        parent.rows.push(cells);
+        parent.rows.push(frame.cells);
         if in_table_head {
             parent.header_rows += 1;
         }
@@ -345,6 +448,7 @@ fn close_transparent(frame: Frame, span: Span, parent: &mut Frame) {
     parent.blocks.extend(frame.blocks);
     parent.items.extend(frame.items);
     parent.rows.extend(frame.rows);
+    parent.cells.extend(frame.cells);
     if !frame.text.is_empty() {
         parent.inlines.push(Inline { kind: InlineKind::Text(frame.text), span });
     }
@@ -360,6 +464,25 @@ fn is_block(kind: &Kind) -> bool {
             | Kind::Table
             | Kind::Code
     )
+}
+
+/// Inline-level frames, whose end does not settle where an image stands.
+fn is_inline(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Strong
+            | Kind::Emph
+            | Kind::Strike
+            | Kind::Link(_)
+            | Kind::Image(_)
+            | Kind::Transparent
+    )
+}
+
+/// `<br>`, `<br/>` or `<br />`, exactly: the line break GFM users write in a cell.
+/// Any other inline HTML stays text.
+fn is_br(html: &str) -> bool {
+    matches!(html, "<br>" | "<br/>" | "<br />")
 }
 
 fn flush_into_blocks(frame: &mut Frame, span: &Span) {
@@ -394,9 +517,9 @@ pub fn walk_inlines(blocks: &[Block], visit: &mut impl FnMut(&Inline)) {
             }
             Block::Quote { blocks, .. } => walk_inlines(blocks, visit),
             Block::Table { rows, .. } => {
-                rows.iter().flatten().for_each(|c| inlines(c, visit))
+                rows.iter().flatten().for_each(|c| inlines(&c.content, visit))
             }
-            Block::Code { .. } | Block::Rule { .. } => {}
+            Block::Image { .. } | Block::Code { .. } | Block::Rule { .. } => {}
         }
     }
 }

@@ -10,8 +10,8 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::fonts::FontPlan;
-use crate::book::{self, Book, Markers, Policy, Text};
-use crate::markdown::{Block, Doc, Inline, InlineKind};
+use crate::book::{self, Book, Images, Markers, Policy, Text};
+use crate::markdown::{Block, Cell, Doc, Inline, InlineKind, table_columns};
 use crate::numbering::MarkerKind;
 
 /// The JSON files the template reads: `book.json` (metadata, fonts, intro, and per
@@ -23,7 +23,19 @@ pub struct BookData {
     pub main: Vec<u8>,
     /// `(virtual path, JSON)` of each policy.
     pub policies: Vec<(String, Vec<u8>)>,
+    /// The book's images, which Typst reads at [`image_vpath`] of their path: read
+    /// from the edition folder only through [`Images::read`], when Typst asks.
+    pub images: Images,
 }
+
+/// The virtual path Typst reads an image at: its path in the edition folder under
+/// `edition/`, a name the world serves before the template folder's own files.
+pub fn image_vpath(path: &str) -> String {
+    format!("{EDITION_PREFIX}{path}")
+}
+
+/// Where the edition's images appear in Typst's project root.
+pub const EDITION_PREFIX: &str = "edition/";
 
 /// Serialises the book and the font plan to the JSON files the template reads. An
 /// error (which the views' plain strings and numbers should never cause) is
@@ -44,7 +56,7 @@ pub fn book_data(book: &Book, fonts: &FontPlan) -> anyhow::Result<BookData> {
         paths.push(list);
     }
     let main = book_json_with(book, fonts, &paths)?;
-    Ok(BookData { main, policies })
+    Ok(BookData { main, policies, images: book.images.clone() })
 }
 
 fn book_json_with(
@@ -137,14 +149,36 @@ enum BlockView<'a> {
     Quote {
         blocks: Vec<BlockView<'a>>,
     },
+    /// `columns`: the grid the cells tile, spans counted.
     Table {
         header_rows: usize,
-        rows: Vec<Vec<Vec<InlineView<'a>>>>,
+        columns: usize,
+        rows: Vec<Vec<CellView<'a>>>,
+    },
+    /// `src`: the absolute virtual path (`/edition/…`) the world serves it at.
+    Image {
+        src: String,
+        alt: &'a str,
     },
     Code {
         text: &'a str,
     },
     Rule,
+}
+
+#[derive(Serialize)]
+struct CellView<'a> {
+    colspan: u32,
+    rowspan: u32,
+    text: Vec<InlineView<'a>>,
+}
+
+fn cell_view(cell: &Cell) -> CellView<'_> {
+    CellView {
+        colspan: cell.colspan.max(1),
+        rowspan: cell.rowspan.max(1),
+        text: inlines(&cell.content),
+    }
 }
 
 /// Plain text is a bare JSON string (most of the book), anything else an object.
@@ -244,11 +278,12 @@ fn block_view<'a>(block: &'a Block, markers: &Markers) -> BlockView<'a> {
         },
         Block::Table { rows, header_rows, .. } => BlockView::Table {
             header_rows: *header_rows,
-            rows: rows
-                .iter()
-                .map(|row| row.iter().map(|cell| inlines(cell)).collect())
-                .collect(),
+            columns: table_columns(rows),
+            rows: rows.iter().map(|row| row.iter().map(cell_view).collect()).collect(),
         },
+        Block::Image { path, alt, .. } => {
+            BlockView::Image { src: format!("/{}", image_vpath(path)), alt }
+        }
         Block::Code { text, .. } => BlockView::Code { text },
         Block::Rule { .. } => BlockView::Rule,
     }

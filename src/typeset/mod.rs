@@ -271,7 +271,8 @@ fn walk_blocks(blocks: &[Block], visit: &mut impl FnMut(&str, Option<&Span>)) {
 }
 
 /// Writes exactly what the Typst compiler sees into `dir`: the main template (and the
-/// rest of the template folder), `book.json` and `policy/<n>.json`, so that
+/// rest of the template folder), `book.json`, `policy/<n>.json` and the images under
+/// `edition/`, so that
 /// `typst compile <dir>/edition.typ` typesets the same book without huibian (with the
 /// same fonts installed). For benchmarks and for debugging a template.
 pub fn emit(
@@ -290,6 +291,15 @@ pub fn emit(
     files.push((world::MAIN_TEMPLATE.to_string(), templates.main.clone().into_bytes()));
     files.push((world::DATA_PATH.to_string(), data.main));
     files.extend(data.policies);
+    // The images at the paths the data names them by (`edition/…`).
+    files.retain(|(path, _)| !path.starts_with(self::data::EDITION_PREFIX));
+    for path in data.images.paths() {
+        let bytes = data
+            .images
+            .read(path)
+            .map_err(|e| anyhow::anyhow!("reading the image {path}: {e}"))?;
+        files.push((self::data::image_vpath(path), bytes));
+    }
     crate::output::write_dir_atomic(dir, &files)
 }
 

@@ -20,8 +20,9 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 
-use super::data::BookData;
+use super::data::{BookData, EDITION_PREFIX, image_vpath};
 use super::fonts::Fonts;
+use crate::book::Images;
 
 /// The virtual path of the book's data.
 pub const DATA_PATH: &str = "book.json";
@@ -114,7 +115,8 @@ impl FileLoader for Folder {
 }
 
 /// What [`HuibianWorld`]'s file store loads: the main template and the book's data
-/// from memory, anything else from the template folder.
+/// from memory, the book's images from the edition folder (through
+/// [`Images::read`], at `edition/<path>`), anything else from the template folder.
 pub struct Served {
     templates: Templates,
     folder: Folder,
@@ -122,15 +124,36 @@ pub struct Served {
     data_id: FileId,
     /// The main template, `book.json` and the policies' JSON files, by file id.
     memory: HashMap<FileId, Bytes>,
+    /// The book's images by the file id Typst reads them at.
+    image_ids: HashMap<FileId, String>,
+    images: Images,
 }
 
 impl FileLoader for Served {
     fn load(&self, id: FileId) -> FileResult<Bytes> {
-        match self.memory.get(&id) {
-            Some(bytes) => Ok(bytes.clone()),
-            None => self.folder.load(id),
+        if let Some(bytes) = self.memory.get(&id) {
+            return Ok(bytes.clone());
         }
+        if let Some(path) = self.image_ids.get(&id) {
+            return self.images.read(path).map(Bytes::new).map_err(|e| {
+                FileError::Other(Some(format!("reading the image {path}: {e}").into()))
+            });
+        }
+        if id.vpath().get_without_slash().starts_with(EDITION_PREFIX) {
+            // An image the book does not show: the edition folder is not the
+            // template's to read.
+            return Err(FileError::AccessDenied);
+        }
+        self.folder.load(id)
     }
+}
+
+/// The file ids of the book's images.
+fn image_ids(images: &Images) -> anyhow::Result<HashMap<FileId, String>> {
+    images
+        .paths()
+        .map(|path| Ok((file_id(&image_vpath(path))?, path.to_string())))
+        .collect()
 }
 
 /// A Typst compilation environment: the standard library, the fonts, a main file,
@@ -176,14 +199,15 @@ pub type HuibianWorld = TypstWorld<Served>;
 fn memory_files(
     templates: &Templates,
     data: BookData,
-) -> anyhow::Result<HashMap<FileId, Bytes>> {
+) -> anyhow::Result<(HashMap<FileId, Bytes>, Images)> {
     let main = (MAIN_TEMPLATE.to_string(), templates.main.clone().into_bytes());
     let book = (DATA_PATH.to_string(), data.main);
-    [main, book]
+    let memory = [main, book]
         .into_iter()
         .chain(data.policies)
         .map(|(path, bytes)| Ok((file_id(&path)?, Bytes::new(bytes))))
-        .collect()
+        .collect::<anyhow::Result<_>>()?;
+    Ok((memory, data.images))
 }
 
 fn file_id(path: &str) -> anyhow::Result<FileId> {
@@ -200,9 +224,16 @@ impl HuibianWorld {
         fonts: Arc<Fonts>,
         today: Datetime,
     ) -> anyhow::Result<Self> {
-        let memory = memory_files(&templates, data)?;
+        let (memory, images) = memory_files(&templates, data)?;
         let folder = Folder::new(templates.dir.clone());
-        let served = Served { templates, folder, memory, data_id: file_id(DATA_PATH)? };
+        let served = Served {
+            templates,
+            folder,
+            memory,
+            data_id: file_id(DATA_PATH)?,
+            image_ids: image_ids(&images)?,
+            images,
+        };
         Ok(Self::with_loader(served, file_id(MAIN_TEMPLATE)?, fonts, Some(today)))
     }
 
@@ -240,7 +271,7 @@ impl HuibianWorld {
     /// template-folder file read again (an edit there must show).
     pub fn set_data(&mut self, data: BookData) -> anyhow::Result<()> {
         let served = self.files.loader_mut();
-        let mut memory = memory_files(&served.templates, data)?;
+        let (mut memory, images) = memory_files(&served.templates, data)?;
         // Unchanged files keep their old `Bytes`, whose hashes Typst has already taken.
         for (id, bytes) in &mut memory {
             if let Some(old) = served.memory.get(id)
@@ -250,7 +281,9 @@ impl HuibianWorld {
             }
         }
         served.memory = memory;
-        // Stale sources are edited in place on their next read, not parsed afresh.
+        served.image_ids = image_ids(&images)?;
+        served.images = images;
+        // Stale sources (and images, which an editor may have replaced) are edited in place on their next read, not parsed afresh.
         self.files.reset();
         Ok(())
     }
@@ -294,6 +327,7 @@ mod tests {
         BookData {
             main: book.as_bytes().to_vec(),
             policies: vec![("policy/1.json".into(), b"{}".to_vec())],
+            images: Images::default(),
         }
     }
 

@@ -27,7 +27,7 @@ fn findings_fixture_reports_each_kind_exactly() {
         })
         .collect();
     insta::assert_snapshot!(findings.join("\n"));
-    assert_eq!(json[0]["errors"], 8);
+    assert_eq!(json[0]["errors"], 10);
 }
 
 #[test]

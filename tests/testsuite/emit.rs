@@ -53,12 +53,22 @@ fn typst_compile(dir: &Path, pdf: &Path) -> &'static str {
 
 #[test]
 fn the_emitted_folder_typesets_the_same_book() {
+    emitted_folder_typesets_the_same_book("basic");
+}
+
+/// The book's images are in the folder too, at the paths its data names.
+#[test]
+fn the_emitted_folder_of_a_book_with_an_image_typesets_the_same_book() {
+    emitted_folder_typesets_the_same_book("media");
+}
+
+fn emitted_folder_typesets_the_same_book(name: &str) {
     let work = tempfile::tempdir().unwrap();
     let emitted = work.path().join("typst");
     let out = work.path().join("out");
     let output = huibian(&[
         "build",
-        path_str(&fixture("basic")),
+        path_str(&fixture(name)),
         "--out",
         path_str(&out),
         "--only",
@@ -74,7 +84,7 @@ fn the_emitted_folder_typesets_the_same_book() {
     let compiler = typst_compile(&emitted, &theirs_path);
     eprintln!("compiled the emitted folder with the {compiler}");
 
-    let ours = open_pdf(&out.join("basic/basic.pdf"));
+    let ours = open_pdf(&out.join(format!("{name}/{name}.pdf")));
     let theirs = open_pdf(&theirs_path);
     assert_eq!(theirs.page_count(), ours.page_count(), "{compiler}");
     for page in 1..=ours.page_count() as u32 {

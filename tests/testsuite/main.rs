@@ -14,6 +14,7 @@ mod fuzz_regressions;
 mod hostile;
 mod import;
 mod interrupted;
+mod media;
 mod new;
 mod one_way;
 mod search_js;
