@@ -291,10 +291,13 @@ impl<'c, 'x> Walker<'c, 'x> {
             b"w:tab" | b"w:ptab" => p.text.push(' '),
             b"w:noBreakHyphen" => p.text.push('-'),
             b"w:cr" => p.end_piece(),
-            b"w:br" => {
-                if !matches!(break_kind.flatten().as_deref(), Some("page" | "column")) {
-                    p.end_piece();
-                }
+            b"w:br"
+                if !matches!(
+                    break_kind.flatten().as_deref(),
+                    Some("page" | "column")
+                ) =>
+            {
+                p.end_piece();
             }
             b"w:sym" => match sym
                 .and_then(|s| u32::from_str_radix(&s, 16).ok())

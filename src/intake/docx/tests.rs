@@ -347,9 +347,7 @@ fn merged_cells_keep_their_spans() {
         )
     };
     let two_paras = r#"<w:tc><w:tcPr><w:tcW w:w="2130" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>第一行</w:t></w:r></w:p><w:p><w:r><w:t>第二行</w:t></w:r></w:p></w:tc>"#;
-    let nested = format!(
-        r#"<w:tc><w:tcPr/><w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="100"/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>内表甲</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内表乙</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc>"#
-    );
+    let nested = r#"<w:tc><w:tcPr/><w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="100"/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>内表甲</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内表乙</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc>"#;
     let table = format!(
         r#"<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders><w:top w:val="single" w:sz="4"/></w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w="2130"/><w:gridCol w:w="2130"/><w:gridCol w:w="2130"/></w:tblGrid>
 <w:tr><w:trPr><w:tblHeader/></w:trPr>{}{}</w:tr>
