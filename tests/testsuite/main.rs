@@ -3,6 +3,7 @@
 
 mod prelude;
 
+mod add;
 mod bad_input;
 mod browser;
 mod build;
