@@ -225,6 +225,9 @@ def policy_text(edition: Path) -> tuple[dict, list[str]]:
     files = [f for c in m.get("category", []) for f in c.get("policies", [])]
     chosen = min(files, key=lambda f: abs((edition / f).stat().st_size - 12_000))
     meta, body = split_front_matter((edition / chosen).read_text())
+    # Another policy than the one in the edition, or `add` refuses it as a double.
+    meta["title"] = meta.get("title", "") + "的补充通知"
+    meta["number"] = "京测发〔2099〕1号"
     paras = [re.sub(r"^#+ ", "", p.strip()) for p in body.split("\n\n") if p.strip()]
     return meta, paras
 
