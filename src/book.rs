@@ -34,6 +34,11 @@ pub struct Book {
     pub categories: Vec<Category>,
     /// The image files the book shows, and the only way renderers read them.
     pub images: Images,
+    /// The back-matter indexes the manifest asks for, computed from the metadata.
+    pub indexes: Vec<crate::indexes::Index>,
+    /// 本期变化 against the previous edition, when the manifest names one and it
+    /// loaded ([`crate::load::load`] fills it in).
+    pub changes: Option<crate::changes::Changes>,
 }
 
 /// The image files of a book: every [`Block::Image`] path, checked when the book
@@ -124,6 +129,8 @@ pub struct Policy {
     pub source: SourceId,
     /// Path relative to the edition folder.
     pub path: String,
+    /// Whether it is in force, and the mark printed beside its title when not simply so.
+    pub validity: crate::validity::Validity,
 }
 
 /// The numbering markers of one document's headings and paragraphs.
@@ -306,6 +313,14 @@ pub fn sections<'a>(doc: &'a Doc, owner: &str) -> Vec<(String, &'a Block)> {
 }
 
 impl Book {
+    /// The validity mark printed beside a policy's title (「有效期至…」, 「已失效」), unless
+    /// the edition's `[style] status_marks = false` reproduces a book printed without.
+    pub fn mark<'a>(&self, policy: &'a Policy) -> Option<&'a str> {
+        let shown =
+            self.meta.style.get("status_marks").and_then(|v| v.as_bool()).unwrap_or(true);
+        policy.validity.mark.as_deref().filter(|_| shown)
+    }
+
     /// Every policy, in book order.
     pub fn policies(&self) -> impl Iterator<Item = &Policy> {
         self.categories.iter().flat_map(|c| c.policies.iter())
@@ -355,6 +370,7 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
             policies.push(Policy {
                 id,
                 markers: Markers::of_doc(&doc, Some(&file.meta.title)),
+                validity: crate::validity::derive(&file.meta, edition.meta.period, None),
                 meta: file.meta.clone(),
                 doc,
                 source: file.source,
@@ -369,15 +385,45 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
             policies,
         });
     }
-    let book = Book {
+    derive_repeals(&mut categories, edition.meta.period);
+    let mut book = Book {
         id: edition.id.clone(),
         meta: edition.meta.clone(),
         intro: edition.intro.as_ref().map(|file| text(file, diags)),
         categories,
         images: Images { root: root.clone().ok(), paths: images.take() },
+        indexes: Vec::new(),
+        changes: None,
     };
+    book.indexes = crate::indexes::build(&book);
     check_references(&book, diags);
     book
+}
+
+/// A policy that another policy of the same edition repeals is 废止 (unless its front
+/// matter states otherwise): decided here, where the whole edition is known.
+fn derive_repeals(
+    categories: &mut [Category],
+    period: Option<(crate::edition::Date, crate::edition::Date)>,
+) {
+    let repealers: Vec<(String, String, Vec<String>)> = categories
+        .iter()
+        .flat_map(|c| &c.policies)
+        .filter(|p| !p.meta.repeals.is_empty())
+        .map(|p| (p.id.clone(), p.meta.title.clone(), p.meta.repeals.clone()))
+        .collect();
+    if repealers.is_empty() {
+        return;
+    }
+    for policy in categories.iter_mut().flat_map(|c| c.policies.iter_mut()) {
+        let by = repealers.iter().find(|(id, _, repeals)| {
+            *id != policy.id
+                && repeals.iter().any(|r| crate::validity::names(r, &policy.meta))
+        });
+        if let Some((_, title, _)) = by {
+            policy.validity = crate::validity::derive(&policy.meta, period, Some(title));
+        }
+    }
 }
 
 /// Resolves every image block's path (as written, relative to `file`) to its path

@@ -22,6 +22,9 @@ pub enum Severity {
     Error,
     /// Worth an editor's look; the build goes on.
     Warning,
+    /// A proposal (`check --suggest`): what the tool read and would write, never
+    /// written unasked, and never a reason to fail.
+    Help,
 }
 
 /// One finding, located in a source file when it has a location.
@@ -50,6 +53,11 @@ impl Diagnostic {
     /// A warning with a code and message.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
+    }
+
+    /// A proposal with a code and message (`check --suggest`).
+    pub fn help(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Help, code, message)
     }
 
     /// A finding whose severity its producer decided.
@@ -109,10 +117,11 @@ impl Diagnostics {
         self.list.iter().any(Diagnostic::is_error)
     }
 
-    /// Number of errors and of warnings.
+    /// Number of errors and of warnings (proposals are neither).
     pub fn counts(&self) -> (usize, usize) {
-        let errors = self.list.iter().filter(|d| d.is_error()).count();
-        (errors, self.list.len() - errors)
+        let count =
+            |severity| self.list.iter().filter(|d| d.severity == severity).count();
+        (count(Severity::Error), count(Severity::Warning))
     }
 
     /// The findings in the order they were found.
@@ -192,6 +201,7 @@ fn severity_word(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Help => "help",
     }
 }
 
@@ -199,6 +209,7 @@ fn to_codespan(diagnostic: &Diagnostic) -> CsDiagnostic<SourceId> {
     let base = match diagnostic.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
+        Severity::Help => CsDiagnostic::help(),
     };
     let mut labels = Vec::new();
     if let Some(span) = &diagnostic.span {
@@ -221,7 +232,7 @@ fn to_codespan(diagnostic: &Diagnostic) -> CsDiagnostic<SourceId> {
 /// numbers so tools need not parse `file:line:col`.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic {
-    /// `error` or `warning`.
+    /// `error`, `warning` or `help`.
     pub severity: Severity,
     /// Stable code.
     pub code: &'static str,

@@ -8,7 +8,8 @@
 //! 3. [`edition`] LOAD: `edition.toml` and the files it names → [`edition::Edition`];
 //! 4. [`markdown`] PARSE: each body → [`markdown::Doc`], blocks with source spans;
 //! 5. [`book`] ASSEMBLE: numbered categories, policy ids, each block's numbering
-//!    marker (recognised once) → [`book::Book`];
+//!    marker (recognised once), each policy's [`validity`], the [`indexes`] →
+//!    [`book::Book`]; with a `previous` edition, its [`changes`] (本期变化);
 //! 6. [`typeset`] LAY OUT and EXPORT: the book as data + `templates/edition.typ` →
 //!    Typst → pages, then PDF bytes;
 //! 7. [`toc`] TOC: the pages the layout gave each heading → `toc.json`;
@@ -30,6 +31,7 @@
 
 pub mod add;
 pub mod book;
+pub mod changes;
 pub mod check;
 pub mod cjk;
 pub mod cli;
@@ -40,6 +42,7 @@ pub mod encoding;
 pub mod fmt;
 pub mod html;
 pub mod import;
+pub mod indexes;
 pub mod intake;
 pub mod load;
 pub mod markdown;
@@ -55,4 +58,5 @@ pub mod serve;
 pub mod source;
 pub mod toc;
 pub mod typeset;
+pub mod validity;
 pub mod watch;

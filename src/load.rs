@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::book::{self, Book};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::Edition;
 use crate::source::Sources;
 
@@ -42,7 +42,33 @@ impl Loaded {
 
 /// Loads the edition in `folder` and assembles its book. `Err` is a folder that cannot
 /// be read at all; everything wrong in the sources is in the diagnostics.
+///
+/// An edition whose manifest names a `previous` one gets its 本期变化 here
+/// ([`Book::changes`]): the previous edition is loaded the same way (without its own
+/// previous) and must load without errors, else that is an error at `previous`.
 pub fn load(folder: &Path) -> anyhow::Result<Loaded> {
+    let mut loaded = load_alone(folder)?;
+    let previous = loaded.assembled.as_ref().and_then(|b| b.meta.previous.clone());
+    if let Some((name, span)) = previous {
+        match previous_book(folder, &name) {
+            Ok(old) => {
+                if let Some(book) = loaded.assembled.as_mut() {
+                    book.changes = Some(crate::changes::between(&old, book));
+                }
+            }
+            Err(why) => loaded.diagnostics.push(
+                Diagnostic::error("previous-edition", why)
+                    .with_span(span)
+                    .with_hint("name an edition folder under sources/ (`previous = \"2021-Q3\"`) or a path relative to this edition's folder"),
+            ),
+        }
+    }
+    Ok(loaded)
+}
+
+/// [`load`] without the previous edition: what `previous` itself is loaded with, and
+/// what the checks read earlier editions with.
+pub fn load_alone(folder: &Path) -> anyhow::Result<Loaded> {
     let mut sources = Sources::new();
     let mut diagnostics = Diagnostics::default();
     let edition = Edition::load(folder, &mut sources, &mut diagnostics)?;
@@ -50,4 +76,33 @@ pub fn load(folder: &Path) -> anyhow::Result<Loaded> {
         .as_ref()
         .map(|edition| book::assemble(edition, &sources, &mut diagnostics));
     Ok(Loaded { sources, diagnostics, edition, assembled })
+}
+
+/// Finds and loads the edition `name` names, relative to this edition's folder or
+/// beside it (under `sources/`). `Err` says why not, in the editor's words.
+fn previous_book(folder: &Path, name: &str) -> Result<Book, String> {
+    let beside = folder.parent().map(|p| p.join(name));
+    let candidates = [Some(folder.join(name)), beside];
+    let Some(found) = candidates
+        .into_iter()
+        .flatten()
+        .find(|c| c.join(crate::edition::MANIFEST).is_file())
+    else {
+        return Err(format!("the previous edition `{name}` is not found"));
+    };
+    let same = |a: &Path, b: &Path| {
+        a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b)
+    };
+    if same(&found, folder) {
+        return Err(format!("`previous = \"{name}\"` names this edition itself"));
+    }
+    let mut old = load_alone(&found)
+        .map_err(|e| format!("the previous edition `{name}` cannot be read: {e:#}"))?;
+    let (errors, _) = old.diagnostics.counts();
+    old.take_book().ok_or_else(|| {
+        format!(
+            "the previous edition `{name}` has {errors} errors: run `huibian check {}`",
+            found.display()
+        )
+    })
 }

@@ -25,6 +25,36 @@ pub struct Toc {
     pub pages: u32,
     /// Entries in book order.
     pub entries: Vec<TocEntry>,
+    /// The generated lists that print page numbers besides the 目录 (本期变化, the
+    /// indexes), with the page of each line, for `check --pdf` and the site.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<PagedList>,
+}
+
+/// A generated page of policies with their page numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PagedList {
+    /// Its anchor id (`changes`, `index-issuer`, …).
+    pub id: String,
+    /// Its heading.
+    pub title: String,
+    /// Physical page it starts on.
+    pub page: u32,
+    /// The lines that print a page number, in print order.
+    pub entries: Vec<PagedLine>,
+}
+
+/// One line of a [`PagedList`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PagedLine {
+    /// The text printed before the leaders (date or 文号, then the title).
+    pub text: String,
+    /// The policy's id.
+    pub id: String,
+    /// Physical page of the policy.
+    pub page: u32,
+    /// Its printed number.
+    pub page_label: String,
 }
 
 /// One line of the table of contents.
@@ -60,6 +90,8 @@ pub enum EntryKind {
     Policy,
     /// A policy's first-level section.
     Section,
+    /// A back-matter index (按发文机关索引, …).
+    Index,
 }
 
 /// Builds the TOC. `Err` lists the ids the laid-out document does not contain (a
@@ -92,7 +124,7 @@ pub fn build(book: &Book, map: &PageMap) -> Result<Toc, Vec<String>> {
                 2,
                 EntryKind::Policy,
                 None,
-                policy.meta.title.clone(),
+                policy_title(book, policy),
                 &policy.id,
                 source,
             );
@@ -103,6 +135,10 @@ pub fn build(book: &Book, map: &PageMap) -> Result<Toc, Vec<String>> {
             }
         }
     }
+    for index in &book.indexes {
+        push(1, EntryKind::Index, None, index.title.to_string(), index.id, None);
+    }
+    let lists = paged_lists(book, map, &mut missing);
     if !missing.is_empty() {
         return Err(missing);
     }
@@ -112,7 +148,68 @@ pub fn build(book: &Book, map: &PageMap) -> Result<Toc, Vec<String>> {
         pdf: format!("{}.pdf", book.id),
         pages: map.pages,
         entries,
+        lists,
     })
+}
+
+/// A policy's title as its heading prints it: with its validity mark, if any.
+fn policy_title(book: &Book, policy: &crate::book::Policy) -> String {
+    match book.mark(policy) {
+        Some(mark) => format!("{}{mark}", policy.meta.title),
+        None => policy.meta.title.clone(),
+    }
+}
+
+/// 本期变化 and the indexes, each line with the page of its policy.
+fn paged_lists(book: &Book, map: &PageMap, missing: &mut Vec<String>) -> Vec<PagedList> {
+    let mut lists = Vec::new();
+    let mut list = |id: &str, title: &str, lines: Vec<(String, &str)>| {
+        let Some(anchor) = map.get(id) else {
+            missing.push(id.to_string());
+            return;
+        };
+        let mut entries = Vec::new();
+        for (text, policy) in lines {
+            match map.get(policy) {
+                Some(at) => entries.push(PagedLine {
+                    text,
+                    id: policy.to_string(),
+                    page: at.page,
+                    page_label: at.label.clone(),
+                }),
+                None => missing.push(policy.to_string()),
+            }
+        }
+        lists.push(PagedList {
+            id: id.to_string(),
+            title: title.to_string(),
+            page: anchor.page,
+            entries,
+        });
+    };
+    if let Some(changes) = &book.changes {
+        let lines = changes
+            .paged()
+            .filter_map(|e| Some((e.title.clone(), e.policy.as_deref()?)))
+            .collect();
+        list(crate::changes::ID, crate::changes::TITLE, lines);
+    }
+    for index in &book.indexes {
+        let lines = index
+            .groups
+            .iter()
+            .flat_map(|g| &g.entries)
+            .map(|e| {
+                let text = match &e.key {
+                    Some(key) => format!("{key}　{}", e.title),
+                    None => e.title.clone(),
+                };
+                (text, e.policy.as_str())
+            })
+            .collect();
+        list(index.id, index.title, lines);
+    }
+    lists
 }
 
 impl Toc {

@@ -64,6 +64,8 @@ pub fn load(intro: Option<&[u8]>, policy: &[u8], check: bool) -> Loaded {
             period: Date::parse("2021-10-01", false)
                 .zip(Date::parse("2021-12-31", false)),
             style: Default::default(),
+            previous: None,
+            indexes: Vec::new(),
         },
         intro,
         categories: vec![CategorySource {

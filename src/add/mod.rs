@@ -425,7 +425,8 @@ fn check_staged(
         write_plain(&stage.join(&one.added.file), one.added.markdown.as_bytes())?;
     }
     write_plain(&stage.join(MANIFEST), manifest_after.as_bytes())?;
-    let mut checked = crate::check::check_folder(&stage, None)?;
+    let mut checked =
+        crate::check::check_folder(&stage, &crate::check::CheckOptions::default())?;
     checked.sources.rebase(&stage, edition);
     let new_files: BTreeSet<PathBuf> =
         staged.iter().map(|s| edition.join(&s.added.file)).collect();

@@ -51,8 +51,14 @@ pub(super) fn check_edition(
                 .with_span(key("number")),
             );
         }
+        // A current edition carries last quarter's policies over: only the ones it
+        // adds are expected to date from its period.
+        let carried_over = book.changes.as_ref().is_some_and(|c| {
+            !c.added.iter().any(|e| e.policy.as_deref() == Some(&policy.id))
+        });
         if let (Some(date), Some((first, last))) = (policy.meta.date, book.meta.period)
             && (date < first || date > last)
+            && !(carried_over && date < first)
         {
             diags.push(
                 Diagnostic::warning(

@@ -8,7 +8,10 @@
 //!   brackets and quotes;
 //! - [`edition`]: empty policies, duplicate titles and 文号, dates outside the
 //!   edition's period, files the manifest does not name;
-//! - [`media`]: images without alt text, image files in `assets/` no policy shows.
+//! - [`media`]: images without alt text, image files in `assets/` no policy shows;
+//! - [`validity`]: terms that ended or end within the period, repealed policies
+//!   still printed (by this edition or an earlier one under `sources/`), and with
+//!   `--suggest` the validity the texts state, proposed as front matter.
 //!
 //! Numbering errors are errors (the text is legal text, and an editor must look);
 //! what `huibian fmt` repairs by itself is a warning.
@@ -18,6 +21,7 @@ mod media;
 mod numbering;
 pub mod pdf;
 mod text;
+pub mod validity;
 
 use crate::book::Book;
 use crate::diag::Diagnostics;
@@ -39,6 +43,16 @@ pub fn check(edition: &Edition, book: &Book, sources: &Sources, diags: &mut Diag
     }
     edition::check_edition(edition, book, sources, diags);
     media::unused_assets(edition, book, diags);
+    validity::check_book(book, sources, diags);
+}
+
+/// What `check_folder` does beyond the checks of [`check`].
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions<'a> {
+    /// The outputs folder whose built PDF to verify against its toc.json (`--pdf`).
+    pub built_in: Option<&'a std::path::Path>,
+    /// Propose the validity the texts state as front matter (`--suggest`).
+    pub suggest: bool,
 }
 
 /// `huibian check` of one edition: what loading and assembling found, every check
@@ -46,12 +60,17 @@ pub fn check(edition: &Edition, book: &Book, sources: &Sources, diags: &mut Diag
 /// its toc.json once the sources have no errors.
 pub fn check_folder(
     folder: &std::path::Path,
-    built_in: Option<&std::path::Path>,
+    options: &CheckOptions<'_>,
 ) -> anyhow::Result<crate::load::Loaded> {
     let mut loaded = crate::load::load(folder)?;
     if let (Some(edition), Some(book)) = (&loaded.edition, &loaded.assembled) {
         check(edition, book, &loaded.sources, &mut loaded.diagnostics);
-        if let Some(out_root) = built_in
+        let earlier = validity::earlier_repealers(folder, book)?;
+        validity::check_earlier(book, &earlier, &loaded.sources, &mut loaded.diagnostics);
+        if options.suggest {
+            validity::suggestions(book, &loaded.sources, &mut loaded.diagnostics);
+        }
+        if let Some(out_root) = options.built_in
             && !loaded.diagnostics.has_errors()
         {
             let dir = crate::pipeline::output_dir(out_root, &book.id);

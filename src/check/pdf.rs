@@ -106,6 +106,73 @@ pub fn verify(pdf: &PdfReader, toc: &Toc) -> Vec<String> {
     }
 
     problems.extend(verify_printed_toc(pdf, toc, &marks));
+    for list in &toc.lists {
+        problems.extend(verify_printed_list(pdf, list, &marks));
+    }
+    problems
+}
+
+/// The numbers printed after each line of a generated list (本期变化, an index), read
+/// from the pages between its bookmark and the next one.
+fn verify_printed_list(
+    pdf: &PdfReader,
+    list: &crate::toc::PagedList,
+    marks: &[Bookmark],
+) -> Vec<String> {
+    let start = list.page as usize;
+    let end = marks
+        .iter()
+        .map(|m| m.page)
+        .filter(|&p| p > start)
+        .min()
+        .unwrap_or(pdf.page_count() + 1);
+    let is_leader = |line: &str| line.chars().all(|c| matches!(c, '.' | '…' | '·'));
+    let mut lines = Vec::new();
+    for page in start..end {
+        for line in pdf.text(page as u32).lines() {
+            let line = compact(line);
+            if !line.is_empty() && !is_leader(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut next = 0;
+    for entry in &list.entries {
+        let text = compact(&entry.text);
+        let mut joined = String::new();
+        let found = (next..lines.len()).find(|&j| {
+            joined.push_str(&lines[j]);
+            joined.contains(&text)
+        });
+        let Some(j) = found else {
+            problems.push(format!("{}: {} is not listed there", list.title, entry.text));
+            continue;
+        };
+        // The number follows the text on its line (after the leaders) or on the next.
+        let tail = joined
+            .rsplit_once(text.as_str())
+            .map(|(_, rest)| rest.trim_start_matches(['.', '…', '·']).to_string())
+            .unwrap_or_default();
+        let (printed, used) = if tail.is_empty() {
+            (
+                lines
+                    .get(j + 1)
+                    .map(|l| l.trim_start_matches(['.', '…', '·']).to_string())
+                    .unwrap_or_default(),
+                j + 2,
+            )
+        } else {
+            (tail, j + 1)
+        };
+        if printed != entry.page_label {
+            problems.push(format!(
+                "{}: prints page `{printed}` for {}, but it is on page `{}`",
+                list.title, entry.text, entry.page_label
+            ));
+        }
+        next = used;
+    }
     problems
 }
 

@@ -22,7 +22,8 @@ pub(crate) fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let mut json = Vec::new();
     for folder in &folders {
         let built_in = args.pdf.then_some(args.out.as_path());
-        let mut loaded = crate::check::check_folder(folder, built_in)?;
+        let options = crate::check::CheckOptions { built_in, suggest: args.suggest };
+        let mut loaded = crate::check::check_folder(folder, &options)?;
         if loaded.diagnostics.has_errors() {
             outcome = Outcome::SourceErrors;
         }

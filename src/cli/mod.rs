@@ -51,7 +51,10 @@ pub enum Command {
     ///
     /// With `--pdf`, also read the built PDF back (independently of the layout engine)
     /// and verify it against toc.json: page count, bookmarks, page labels, and the page
-    /// numbers printed in the 目录. Exits 1 if anything is wrong.
+    /// numbers printed in the 目录, 本期变化 and the indexes. With `--suggest`, also
+    /// propose the validity each policy's text states (自…起施行, 有效期至…, 有效期3年,
+    /// 同时废止《…》) as front matter, with the sentence it was read from; nothing is
+    /// written. Exits 1 if anything is wrong (proposals never fail).
     Check(CheckArgs),
 
     /// Compare two editions: what was added, removed, changed, moved, renamed.
@@ -130,6 +133,11 @@ pub struct CheckArgs {
     /// Folder holding the built editions (for `--pdf`).
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+
+    /// Propose front matter (`effective`, `expires`, `repeals`) read from the text,
+    /// each with the sentence it came from. Writes nothing.
+    #[arg(long)]
+    pub suggest: bool,
 }
 
 /// How `check` prints findings.

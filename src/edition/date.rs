@@ -49,6 +49,35 @@ impl Date {
         }
     }
 
+    /// The last day of a term of `years` years that starts on this date (有效期3年 from
+    /// 2022-01-01 ends 2024-12-31); `None` for a month-only date.
+    pub fn plus_years_minus_a_day(&self, years: u32) -> Option<Date> {
+        if self.day == 0 {
+            return None;
+        }
+        let year = u16::try_from(u32::from(self.year) + years).ok()?;
+        // The same day `years` later (29 February → 1 March in a common year), less one.
+        let mut end = Date { year, month: self.month, day: self.day };
+        if end.day > end.days_in_month() {
+            end = Date { year, month: 3, day: 1 };
+        }
+        Some(end.previous_day())
+    }
+
+    fn previous_day(&self) -> Date {
+        if self.day > 1 {
+            return Date { day: self.day - 1, ..*self };
+        }
+        let (year, month) = if self.month == 1 {
+            (self.year - 1, 12)
+        } else {
+            (self.year, self.month - 1)
+        };
+        let mut date = Date { year, month, day: 1 };
+        date.day = date.days_in_month();
+        date
+    }
+
     /// The date as printed in Chinese documents: `2021年11月5日`, or `2022年1月`.
     pub fn chinese(&self) -> String {
         if self.day == 0 {
@@ -97,5 +126,17 @@ mod tests {
             assert_eq!(Date::parse(bad, false), None, "{bad}");
         }
         assert!(Date::parse("2024-02-29", false).is_some());
+    }
+
+    #[test]
+    fn terms_of_years_end_the_day_before() {
+        let end = |s: &str, n| {
+            Date::parse(s, false).unwrap().plus_years_minus_a_day(n).unwrap().to_string()
+        };
+        assert_eq!(end("2022-01-01", 3), "2024-12-31");
+        assert_eq!(end("2021-11-05", 2), "2023-11-04");
+        assert_eq!(end("2024-02-29", 1), "2025-02-28");
+        assert_eq!(end("2021-03-01", 1), "2022-02-28");
+        assert_eq!(Date::parse("2022-01", true).unwrap().plus_years_minus_a_day(1), None);
     }
 }

@@ -196,6 +196,19 @@ pub struct FrontMatter {
     /// 有效期至 (last day in force), `YYYY-MM-DD`.
     #[serde(default)]
     pub expires: Option<String>,
+    /// 现行有效 / 已修订 / 失效 / 废止; derived from the dates and repeals when absent.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Documents this one repeals or declares void, by 文号 or title.
+    #[serde(default)]
+    pub repeals: Option<OneOrMany>,
+    /// Documents that repeal or void this one, by 文号 or title.
+    #[serde(default)]
+    pub repealed_by: Option<OneOrMany>,
+    /// Fields known (from the public record) that this book does not print:
+    /// any of `issuer`, `number`, `date`.
+    #[serde(default)]
+    pub unprinted: Option<OneOrMany>,
 }
 
 /// Front matter of an intro or category-body file: all optional.

@@ -30,6 +30,13 @@ pub struct Manifest {
     /// The categories in book order.
     #[serde(default, rename = "category")]
     pub categories: Vec<CategoryEntry>,
+    /// The edition before this one (an id under `sources/` or a path), for the
+    /// generated 本期变化 page.
+    #[serde(default)]
+    pub previous: Option<Spanned<String>>,
+    /// Back-matter indexes to generate: any of `issuer`, `date`, `number`.
+    #[serde(default)]
+    pub indexes: Option<Spanned<Vec<String>>>,
     /// Template parameters, passed through to the Typst template as data.
     #[serde(default)]
     pub style: BTreeMap<String, Spanned<toml::Value>>,

@@ -58,6 +58,10 @@ pub struct EditionMeta {
     pub period: Option<(Date, Date)>,
     /// `[style]` table, handed to the template untouched.
     pub style: serde_json::Map<String, serde_json::Value>,
+    /// The edition before this one, as written (an id or a path), and where.
+    pub previous: Option<(String, Span)>,
+    /// The back-matter indexes to generate, in the order listed.
+    pub indexes: Vec<crate::indexes::IndexKind>,
 }
 
 /// A category as the manifest lists it.
@@ -122,6 +126,38 @@ pub struct PolicyMeta {
     pub expires: Option<Date>,
     /// Where it was published (an address).
     pub source: Option<String>,
+    /// The status the front matter states; `None` = derive it ([`crate::validity`]).
+    pub status: Option<crate::validity::Status>,
+    /// Documents it repeals or declares void (文号 or titles), as written.
+    pub repeals: Vec<String>,
+    /// Documents that repeal or void it (文号 or titles), as written.
+    pub repealed_by: Vec<String>,
+    /// Fields the book does not print (known from the record, not from the book).
+    pub unprinted: Vec<Unprinted>,
+}
+
+/// A front matter field that a book may leave unprinted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unprinted {
+    /// 发文机关 (the signature's names).
+    Issuer,
+    /// 文号 (under the title).
+    Number,
+    /// 成文日期 (the signature's date).
+    Date,
+}
+
+impl PolicyMeta {
+    /// Whether the book prints `field` (not listed in `unprinted`, or the edition's
+    /// `[style] print_unprinted` says to print everything).
+    pub fn prints(
+        &self,
+        field: Unprinted,
+        style: &serde_json::Map<String, serde_json::Value>,
+    ) -> bool {
+        !self.unprinted.contains(&field)
+            || style.get("print_unprinted").and_then(|v| v.as_bool()).unwrap_or(false)
+    }
 }
 
 /// Whether `id` can name an edition: it becomes a folder name and part of every
@@ -274,10 +310,18 @@ fn read_manifest(
         Ok(manifest) => Ok(Some((manifest_id, manifest))),
         Err(err) => {
             let span = err.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::error("manifest", err.message().to_string())
-                    .with_span(Span::new(manifest_id, span)),
-            );
+            let message = err.message().to_string();
+            let mut d = Diagnostic::error("manifest", message.clone())
+                .with_span(Span::new(manifest_id, span));
+            // TOML gives a key written after a `[[category]]` table to that table.
+            if ["unknown field `previous`", "unknown field `indexes`"]
+                .iter()
+                .any(|m| message.contains(m))
+                && message.contains("`policies`")
+            {
+                d = d.with_hint("`previous` and `indexes` belong to the edition: move them above the first `[[category]]`");
+            }
+            diags.push(d);
             Ok(None)
         }
     }
@@ -347,6 +391,30 @@ impl Loader<'_> {
                 Some((k.clone(), serde_json::to_value(v.get_ref()).ok()?))
             })
             .collect();
+        let previous = manifest.previous.as_ref().and_then(|p| {
+            let value = p.get_ref().trim();
+            if value.is_empty() {
+                self.bad_value(
+                    p.span(),
+                    "`previous` must name an edition: an id under sources/ or a folder",
+                );
+                return None;
+            }
+            Some((value.to_string(), Span::new(self.manifest, p.span())))
+        });
+        let mut indexes = Vec::new();
+        if let Some(list) = &manifest.indexes {
+            for name in list.get_ref() {
+                match crate::indexes::IndexKind::parse(name) {
+                    Some(kind) if !indexes.contains(&kind) => indexes.push(kind),
+                    Some(_) => self.bad_value(list.span(), &format!("`indexes` lists `{name}` twice")),
+                    None => self.bad_value(
+                        list.span(),
+                        &format!("`indexes` has `{name}`: the indexes are \"issuer\", \"date\" and \"number\""),
+                    ),
+                }
+            }
+        }
         EditionMeta {
             title: manifest.title.get_ref().trim().to_string(),
             subtitle: manifest.subtitle.clone(),
@@ -354,6 +422,8 @@ impl Loader<'_> {
             published,
             period,
             style,
+            previous,
+            indexes,
         }
     }
 
@@ -365,17 +435,26 @@ impl Loader<'_> {
             let ok = match (key.as_str(), value.get_ref()) {
                 ("body_size", Value::Integer(n)) => (6..=30).contains(n),
                 ("body_size", Value::Float(n)) => (6.0..=30.0).contains(n),
-                ("cjk_latin_spacing", Value::Boolean(_)) => true,
+                (
+                    "cjk_latin_spacing" | "print_unprinted" | "status_marks",
+                    Value::Boolean(_),
+                ) => true,
                 ("page_numbering", Value::String(s)) => {
                     s == "front-roman" || s == "continuous"
                 }
-                ("body_size" | "cjk_latin_spacing" | "page_numbering", _) => false,
+                (
+                    "body_size" | "cjk_latin_spacing" | "page_numbering"
+                    | "print_unprinted" | "status_marks",
+                    _,
+                ) => false,
                 _ => true,
             };
             if !ok {
                 let expected = match key.as_str() {
                     "body_size" => "a size in points between 6 and 30",
-                    "cjk_latin_spacing" => "true or false",
+                    "cjk_latin_spacing" | "print_unprinted" | "status_marks" => {
+                        "true or false"
+                    }
                     _ => "\"front-roman\" or \"continuous\"",
                 };
                 self.bad_value(value.span(), &format!("`{key}` must be {expected}"));
@@ -501,9 +580,11 @@ pub fn parse_policy(
     let expires = fields.date("expires", matter.expires.as_deref());
     let number = fields.text("number", matter.number.as_deref());
     let source_url = fields.text("source", matter.source.as_deref());
-    let issuer = matter.issuer.map(|i| i.to_vec()).unwrap_or_default();
-    let issuer: Vec<String> =
-        issuer.into_iter().filter_map(|i| fields.text("issuer", Some(&i))).collect();
+    let issuer = fields.list("issuer", matter.issuer.as_ref());
+    let repeals = fields.list("repeals", matter.repeals.as_ref());
+    let repealed_by = fields.list("repealed_by", matter.repealed_by.as_ref());
+    let status = fields.status(matter.status.as_deref());
+    let unprinted = fields.unprinted(matter.unprinted.as_ref());
     if !fields.ok {
         return None;
     }
@@ -529,6 +610,10 @@ pub fn parse_policy(
         effective,
         expires,
         source: source_url,
+        status,
+        repeals,
+        repealed_by,
+        unprinted,
     };
     Some(PolicyFile { source, path, meta, body })
 }
@@ -551,6 +636,56 @@ impl<F: Fn(&str) -> Span> FieldCheck<'_, F> {
             return None;
         }
         Some(value.to_string())
+    }
+
+    fn list(
+        &mut self,
+        key: &str,
+        value: Option<&front_matter::OneOrMany>,
+    ) -> Vec<String> {
+        let values = value.map(|v| v.to_vec()).unwrap_or_default();
+        values.into_iter().filter_map(|v| self.text(key, Some(&v))).collect()
+    }
+
+    fn status(&mut self, value: Option<&str>) -> Option<crate::validity::Status> {
+        let text = self.text("status", value)?;
+        let status = crate::validity::Status::parse(&text);
+        if status.is_none() {
+            self.ok = false;
+            self.diags.push(
+                Diagnostic::error("front-matter", format!("`status: {text}` is not a status"))
+                    .with_span((self.at)("status"))
+                    .with_hint("write one of 现行有效, 已修订, 失效, 废止 — or leave it out to have it derived from `expires` and the repeals"),
+            );
+        }
+        status
+    }
+
+    fn unprinted(&mut self, value: Option<&front_matter::OneOrMany>) -> Vec<Unprinted> {
+        let mut out = Vec::new();
+        for name in self.list("unprinted", value) {
+            let field = match name.as_str() {
+                "issuer" => Unprinted::Issuer,
+                "number" => Unprinted::Number,
+                "date" => Unprinted::Date,
+                _ => {
+                    self.ok = false;
+                    self.diags.push(
+                        Diagnostic::error(
+                            "front-matter",
+                            format!(
+                                "`unprinted` has `{name}`, which the book never prints"
+                            ),
+                        )
+                        .with_span((self.at)("unprinted"))
+                        .with_hint("`unprinted` may list issuer, number and date"),
+                    );
+                    continue;
+                }
+            };
+            out.push(field);
+        }
+        out
     }
 
     fn date(&mut self, key: &str, value: Option<&str>) -> Option<Date> {

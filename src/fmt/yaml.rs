@@ -7,24 +7,7 @@ use crate::edition::front_matter::{FrontMatter, OneOrMany, TextMatter};
 pub(super) fn policy(matter: &FrontMatter) -> String {
     let mut out = String::from("---\n");
     line(&mut out, "title", &matter.title);
-    match &matter.issuer {
-        Some(OneOrMany::One(one)) => line(&mut out, "issuer", one),
-        // Kept as written: a bare `issuer:` would read back as no key at all, and
-        // the next `fmt` would drop the line.
-        Some(OneOrMany::Many(many)) if many.is_empty() => out.push_str("issuer: []\n"),
-        Some(OneOrMany::Many(many)) if many.len() == 1 => {
-            line(&mut out, "issuer", &many[0])
-        }
-        Some(OneOrMany::Many(many)) => {
-            out.push_str("issuer:\n");
-            for issuer in many {
-                out.push_str("  - ");
-                out.push_str(&scalar(issuer));
-                out.push('\n');
-            }
-        }
-        None => {}
-    }
+    list(&mut out, "issuer", matter.issuer.as_ref());
     if let Some(number) = &matter.number {
         line(&mut out, "number", number);
     }
@@ -47,8 +30,47 @@ pub(super) fn policy(matter: &FrontMatter) -> String {
             line(&mut out, key, value);
         }
     }
+    if let Some(status) = &matter.status {
+        line(&mut out, "status", status);
+    }
+    list(&mut out, "repeals", matter.repeals.as_ref());
+    list(&mut out, "repealed_by", matter.repealed_by.as_ref());
+    list(&mut out, "unprinted", matter.unprinted.as_ref());
     out.push_str("---\n");
     out
+}
+
+/// A key whose value is one string or a list: one item on the key's line, more as a
+/// block list — or, when every item is a plain ASCII word (`unprinted: [issuer, date]`),
+/// as a flow list on one line.
+fn list(out: &mut String, key: &str, value: Option<&OneOrMany>) {
+    match value {
+        Some(OneOrMany::One(one)) => line(out, key, one),
+        // Kept as written: a bare `key:` would read back as no key at all, and the
+        // next `fmt` would drop the line.
+        Some(OneOrMany::Many(many)) if many.is_empty() => {
+            out.push_str(key);
+            out.push_str(": []\n");
+        }
+        Some(OneOrMany::Many(many)) if many.len() == 1 => line(out, key, &many[0]),
+        Some(OneOrMany::Many(many))
+            if many.iter().all(|v| {
+                !v.is_empty() && v.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            }) =>
+        {
+            out.push_str(&format!("{key}: [{}]\n", many.join(", ")));
+        }
+        Some(OneOrMany::Many(many)) => {
+            out.push_str(key);
+            out.push_str(":\n");
+            for item in many {
+                out.push_str("  - ");
+                out.push_str(&scalar(item));
+                out.push('\n');
+            }
+        }
+        None => {}
+    }
 }
 
 /// The canonical front matter of an intro or category text (none if it is empty).

@@ -33,8 +33,18 @@ impl<'a> Links<'a> {
     pub(crate) fn new(book: &Book, toc: Option<&'a Toc>) -> Self {
         let mut files = HashMap::new();
         let mut titles = HashMap::new();
-        let mut used: HashSet<String> =
-            ["index", "search-index", "search", "style"].map(String::from).into();
+        let mut used: HashSet<String> = [
+            "index",
+            "search-index",
+            "search",
+            "style",
+            "changes",
+            "index-issuer",
+            "index-date",
+            "index-number",
+        ]
+        .map(String::from)
+        .into();
         for (id, _) in
             book.intro.as_ref().map(|t| book::sections(&t.doc, INTRO)).unwrap_or_default()
         {
@@ -170,6 +180,8 @@ pub(crate) struct SiteView<'a> {
     autospace: bool,
     /// The table of contents.
     toc: Vec<NavCategory<'a>>,
+    /// The generated pages (本期变化, the indexes): (title, href), in book order.
+    extra: Vec<(&'static str, String)>,
 }
 
 #[derive(Serialize)]
@@ -188,6 +200,8 @@ struct NavCategory<'a> {
 struct NavPolicy<'a> {
     id: &'a str,
     title: &'a str,
+    /// The validity mark (「已失效」, …) beside the title, as the 目录 prints it.
+    mark: Option<&'a str>,
     href: String,
     page: Option<PageRef>,
     sections: Vec<NavSection>,
@@ -234,21 +248,29 @@ pub(crate) fn site_view<'a>(
                     policies: c
                         .policies
                         .iter()
-                        .map(|p| nav_policy(p, links))
+                        .map(|p| nav_policy(p, book, links))
                         .collect::<Result<_, _>>()?,
                 })
             })
             .collect::<Result<_, HtmlError>>()?,
+        extra: book
+            .changes
+            .iter()
+            .map(|_| (crate::changes::TITLE, format!("{}.html", crate::changes::ID)))
+            .chain(book.indexes.iter().map(|ix| (ix.title, format!("{}.html", ix.id))))
+            .collect(),
     })
 }
 
 fn nav_policy<'a>(
     policy: &'a Policy,
+    book: &Book,
     links: &Links<'_>,
 ) -> Result<NavPolicy<'a>, HtmlError> {
     Ok(NavPolicy {
         id: &policy.id,
         title: &policy.meta.title,
+        mark: book.mark(policy),
         href: links.page_file(&policy.id)?.to_string(),
         page: links.page(&policy.id),
         sections: policy
@@ -276,6 +298,8 @@ pub(crate) enum PageKind {
     Category,
     /// A policy.
     Policy,
+    /// A generated list of policies: 本期变化 or an index.
+    List,
 }
 
 /// One page of the site.
@@ -296,6 +320,38 @@ pub(crate) struct PageView<'a> {
     category: Option<CategoryHead<'a>>,
     /// The policy (policy pages).
     policy: Option<PolicyView<'a>>,
+    /// The list (本期变化 and index pages).
+    list: Option<ListView>,
+}
+
+/// A generated page: groups of policies, each linked to its page and its PDF page.
+#[derive(Serialize)]
+struct ListView {
+    /// Its anchor id (`changes`, `index-issuer`).
+    id: String,
+    /// Its heading.
+    title: String,
+    /// A line before the groups.
+    lead: Option<String>,
+    groups: Vec<ListGroup>,
+}
+
+#[derive(Serialize)]
+struct ListGroup {
+    heading: String,
+    entries: Vec<ListEntry>,
+}
+
+#[derive(Serialize)]
+struct ListEntry {
+    /// Printed before the title: a date or a 文号.
+    key: Option<String>,
+    title: String,
+    /// The policy's page in the site; `None` for a policy this edition no longer prints.
+    href: Option<String>,
+    page: Option<PageRef>,
+    /// Why it is listed (`已失效`, `本期不再收录`).
+    note: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -324,6 +380,13 @@ struct TextView<'a> {
 struct PolicyView<'a> {
     id: &'a str,
     title: &'a str,
+    /// The validity mark beside the title, if any.
+    mark: Option<&'a str>,
+    /// 现行有效 / 已修订 / 失效 / 废止.
+    status: &'static str,
+    /// 施行日期 and 有效期至, when known.
+    effective: Option<String>,
+    expires: Option<String>,
     number: Option<&'a str>,
     issuer: &'a [String],
     date: Option<String>,
@@ -351,7 +414,11 @@ pub(crate) fn pages<'a>(
         intro: book.intro.as_ref().map(|t| text_view(t, INTRO, links)),
         category: None,
         policy: None,
+        list: None,
     }];
+    if let Some(changes) = &book.changes {
+        pages.push(list_page(changes_view(changes, links)?));
+    }
     for category in &book.categories {
         let href = links.page_href(&category.id)?;
         let head = |body| CategoryHead {
@@ -373,6 +440,7 @@ pub(crate) fn pages<'a>(
                 intro: None,
                 category: Some(head(Some(text_view(body, &category.id, links)))),
                 policy: None,
+                list: None,
             });
         }
         for policy in &category.policies {
@@ -385,9 +453,13 @@ pub(crate) fn pages<'a>(
                 next: None,
                 intro: None,
                 category: Some(head(None)),
-                policy: Some(policy_view(policy, links)),
+                policy: Some(policy_view(policy, book, links)),
+                list: None,
             });
         }
+    }
+    for index in &book.indexes {
+        pages.push(list_page(index_view(index, links)?));
     }
     let neighbours: Vec<PagerLink<'a>> = pages
         .iter()
@@ -407,17 +479,117 @@ pub(crate) fn pages<'a>(
     Ok(pages)
 }
 
+fn list_page<'a>(list: ListView) -> PageView<'a> {
+    PageView {
+        kind: PageKind::List,
+        file: format!("{}.html", list.id),
+        current: "list",
+        title: list.title.clone(),
+        prev: None,
+        next: None,
+        intro: None,
+        category: None,
+        policy: None,
+        list: Some(list),
+    }
+}
+
+fn list_entry(
+    key: Option<String>,
+    title: &str,
+    policy: Option<&str>,
+    note: Option<&str>,
+    links: &Links<'_>,
+) -> Result<ListEntry, HtmlError> {
+    Ok(ListEntry {
+        key,
+        title: title.to_string(),
+        href: policy.map(|id| links.page_file(id).map(str::to_string)).transpose()?,
+        page: policy.and_then(|id| links.page(id)),
+        note: note.map(str::to_string),
+    })
+}
+
+fn changes_view(
+    changes: &crate::changes::Changes,
+    links: &Links<'_>,
+) -> Result<ListView, HtmlError> {
+    let group = |name: &str,
+                 entries: &[crate::changes::ChangeEntry]|
+     -> Result<ListGroup, HtmlError> {
+        Ok(ListGroup {
+            heading: format!("{name}（{}件）", entries.len()),
+            entries: entries
+                .iter()
+                .map(|e| {
+                    let note = if e.policy.is_none() { e.note.as_deref() } else { None };
+                    list_entry(None, &e.title, e.policy.as_deref(), note, links)
+                })
+                .collect::<Result<_, _>>()?,
+        })
+    };
+    Ok(ListView {
+        id: crate::changes::ID.to_string(),
+        title: crate::changes::TITLE.to_string(),
+        lead: Some(format!("与《{}》相比，本期：", changes.previous_title)),
+        groups: vec![
+            group("新增", &changes.added)?,
+            group("修订", &changes.revised)?,
+            group("失效/废止", &changes.voided)?,
+        ],
+    })
+}
+
+fn index_view(
+    index: &crate::indexes::Index,
+    links: &Links<'_>,
+) -> Result<ListView, HtmlError> {
+    Ok(ListView {
+        id: index.id.to_string(),
+        title: index.title.to_string(),
+        lead: None,
+        groups: index
+            .groups
+            .iter()
+            .map(|g| {
+                Ok(ListGroup {
+                    heading: g.heading.clone(),
+                    entries: g
+                        .entries
+                        .iter()
+                        .map(|e| {
+                            list_entry(
+                                e.key.clone(),
+                                &e.title,
+                                Some(&e.policy),
+                                None,
+                                links,
+                            )
+                        })
+                        .collect::<Result<_, HtmlError>>()?,
+                })
+            })
+            .collect::<Result<_, HtmlError>>()?,
+    })
+}
+
 fn text_view<'a>(text: &'a Text, owner: &str, links: &Links<'_>) -> TextView<'a> {
     TextView { title: text.title.as_deref(), blocks: doc_blocks(&text.doc, owner, links) }
 }
 
-fn policy_view<'a>(policy: &'a Policy, links: &Links<'_>) -> PolicyView<'a> {
+fn policy_view<'a>(policy: &'a Policy, book: &Book, links: &Links<'_>) -> PolicyView<'a> {
+    use crate::edition::Unprinted;
+    let prints = |field| policy.meta.prints(field, &book.meta.style);
     PolicyView {
         id: &policy.id,
         title: &policy.meta.title,
-        number: policy.meta.number.as_deref(),
-        issuer: &policy.meta.issuer,
-        date: policy.meta.date.map(|d| d.chinese()),
+        mark: book.mark(policy),
+        status: policy.validity.status.label(),
+        effective: policy.meta.effective.map(|d| d.chinese()),
+        expires: policy.meta.expires.map(|d| d.chinese()),
+        number: policy.meta.number.as_deref().filter(|_| prints(Unprinted::Number)),
+        issuer: if prints(Unprinted::Issuer) { &policy.meta.issuer } else { &[] },
+        date: policy.meta.date.filter(|_| prints(Unprinted::Date)).map(|d| d.chinese()),
         excerpt: policy.meta.excerpt,
         page: links.page(&policy.id),
         blocks: doc_blocks(&policy.doc, &policy.id, links),

@@ -128,6 +128,7 @@ pub fn render_pages(
             context::PageKind::Index => "index.html",
             context::PageKind::Category => "category.html",
             context::PageKind::Policy => "policy.html",
+            context::PageKind::List => "list.html",
         };
         files.push((page.file.to_string(), render(template, ctx)?));
     }

@@ -8,17 +8,24 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use super::HtmlError;
 
 /// Templates rendered with minijinja (autoescape on: they all end in `.html`).
-pub(crate) const RENDERED: [&str; 5] =
-    ["base.html", "blocks.html", "index.html", "policy.html", "category.html"];
+pub(crate) const RENDERED: [&str; 6] = [
+    "base.html",
+    "blocks.html",
+    "index.html",
+    "policy.html",
+    "category.html",
+    "list.html",
+];
 /// Files copied into the site as they are.
 pub(crate) const STATIC_FILES: [&str; 2] = ["style.css", "search.js"];
 
-const BUILTIN: [(&str, &str); 7] = [
+const BUILTIN: [(&str, &str); 8] = [
     ("base.html", include_str!("../../templates/html/base.html")),
     ("blocks.html", include_str!("../../templates/html/blocks.html")),
     ("index.html", include_str!("../../templates/html/index.html")),
     ("policy.html", include_str!("../../templates/html/policy.html")),
     ("category.html", include_str!("../../templates/html/category.html")),
+    ("list.html", include_str!("../../templates/html/list.html")),
     ("style.css", include_str!("../../templates/html/style.css")),
     ("search.js", include_str!("../../templates/html/search.js")),
 ];

@@ -64,6 +64,7 @@ fn toc_for(book: &Book) -> Toc {
         pdf: format!("{}.pdf", book.id),
         pages: page + 1,
         entries,
+        lists: Vec::new(),
     }
 }
 

@@ -24,6 +24,7 @@ pub fn lift(intake: &mut Intake) {
     lift_header(intake);
     lift_title(intake);
     lift_signature(intake);
+    lift_validity(intake);
     if let Some(number) = intake.fields.number.as_mut() {
         match normalise_doc_number(&number.value) {
             Some(canonical) if canonical != number.value => {
@@ -72,6 +73,40 @@ fn offer<T: PartialEq + std::fmt::Debug>(
             show(&stated.value)
         )),
         Some(_) => {}
+    }
+}
+
+/// 施行日期 and 有效期至 as the text states them (自印发之日起施行，有效期至…), read as
+/// `check --suggest` reads them; the paragraphs stay in the body (they are its
+/// closing article). What the page states wins, as for every field.
+fn lift_validity(intake: &mut Intake) {
+    let date = |f: &Option<Found<String>>| {
+        f.as_ref().and_then(|f| crate::edition::Date::parse(&f.value, false))
+    };
+    let dates = crate::validity::suggest::Dates {
+        date: date(&intake.fields.date),
+        published: date(&intake.fields.published),
+        effective: date(&intake.fields.effective),
+    };
+    let title = intake.fields.title.as_ref().map(|t| t.value.clone()).unwrap_or_default();
+    let paragraphs: Vec<&str> = intake
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Para(text) => text.as_str(),
+            _ => "",
+        })
+        .collect();
+    let readings = crate::validity::suggest::read(paragraphs.into_iter(), &title, dates);
+    for (_, _, reading) in readings {
+        let Some(value) = reading.value else { continue };
+        let field = match reading.key {
+            "effective" => &mut intake.fields.effective,
+            "expires" => &mut intake.fields.expires,
+            _ => continue,
+        };
+        let from = format!("the text ({})", reading.text);
+        offer(field, value, &from, reading.key, |v| v.clone(), &mut intake.notes);
     }
 }
 

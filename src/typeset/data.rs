@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::fonts::FontPlan;
 use crate::book::{self, Book, Images, Markers, Policy, Text};
+use crate::edition::Unprinted;
 use crate::markdown::{Block, Cell, Doc, Inline, InlineKind, table_columns};
 use crate::numbering::MarkerKind;
 
@@ -48,7 +49,7 @@ pub fn book_data(book: &Book, fonts: &FontPlan) -> anyhow::Result<BookData> {
         let mut list = Vec::new();
         for policy in &category.policies {
             let path = format!("policy/{}.json", policies.len() + 1);
-            let json = serde_json::to_vec(&policy_view(policy))
+            let json = serde_json::to_vec(&policy_view(policy, book))
                 .with_context(|| format!("serialising {} for Typst", policy.path))?;
             policies.push((path.clone(), json));
             list.push(path);
@@ -85,6 +86,8 @@ fn book_json_with(
                 policies: files,
             })
             .collect(),
+        changes: book.changes.as_ref(),
+        indexes: &book.indexes,
     };
     serde_json::to_vec(&view).context("serialising book.json for Typst")
 }
@@ -100,6 +103,12 @@ struct BookFilesView<'a> {
     fonts: &'a FontPlan,
     intro: Option<TextView<'a>>,
     categories: Vec<CategoryFilesView<'a>>,
+    /// 本期变化 (`none` without a previous edition): previous, previous_title, and
+    /// the lists added, revised, voided of (policy: id or none, title, number, note).
+    changes: Option<&'a crate::changes::Changes>,
+    /// The back-matter indexes: (kind, id, title, groups: (heading, entries:
+    /// (policy, key, title))).
+    indexes: &'a [crate::indexes::Index],
 }
 
 #[derive(Serialize)]
@@ -126,6 +135,8 @@ struct PolicyView<'a> {
     issuer: &'a [String],
     date: Option<String>,
     excerpt: bool,
+    /// 「有效期至…」, 「已失效」, … beside the title; `none` when simply in force.
+    mark: Option<&'a str>,
     blocks: Vec<BlockView<'a>>,
 }
 
@@ -223,14 +234,16 @@ fn text_view<'a>(text: &'a Text, id: Option<&str>) -> TextView<'a> {
     }
 }
 
-fn policy_view(policy: &Policy) -> PolicyView<'_> {
+fn policy_view<'a>(policy: &'a Policy, book: &Book) -> PolicyView<'a> {
+    let prints = |field| policy.meta.prints(field, &book.meta.style);
     PolicyView {
         id: &policy.id,
         title: &policy.meta.title,
-        number: policy.meta.number.as_deref(),
-        issuer: &policy.meta.issuer,
-        date: policy.meta.date.map(|d| d.chinese()),
+        number: policy.meta.number.as_deref().filter(|_| prints(Unprinted::Number)),
+        issuer: if prints(Unprinted::Issuer) { &policy.meta.issuer } else { &[] },
+        date: policy.meta.date.filter(|_| prints(Unprinted::Date)).map(|d| d.chinese()),
         excerpt: policy.meta.excerpt,
+        mark: book.mark(policy),
         blocks: blocks(&policy.doc, &policy.markers, Some(&policy.id)),
     }
 }

@@ -49,7 +49,8 @@ fn han(text: &str) -> String {
 }
 
 /// The Han characters of a Markdown file's body, and of its front matter's values in
-/// book order (title first, then body, issuer, date, 文号 where the book printed it).
+/// book order (title first, then body, issuer, date, 文号 where the book printed it:
+/// not those its `unprinted` lists, which come from the public record).
 fn policy_han(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     let (front, body) =
@@ -65,15 +66,19 @@ fn policy_han(path: &Path) -> String {
             .map(|l| l.trim_start_matches(&format!("{key}:")).trim_start_matches("  - "))
             .collect()
     };
-    let date = value("date");
+    // Fields known from the public record that the book does not print.
+    let unprinted = value("unprinted");
+    let printed =
+        |key: &str| if unprinted.contains(key) { String::new() } else { value(key) };
+    let date = printed("date");
     let date_han =
         if date.trim().is_empty() { String::new() } else { "年月日".to_string() };
     format!(
         "{}{}{}{}{}",
         han(&value("title")),
-        han(&value("number")),
+        han(&printed("number")),
         han(body),
-        han(&value("issuer")),
+        han(&printed("issuer")),
         date_han
     )
 }

@@ -8,6 +8,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod check;
+mod current;
 mod edition_2021q4;
 mod emit;
 mod fmt;
