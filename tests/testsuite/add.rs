@@ -150,3 +150,36 @@ fn unreadable_inputs_are_located_errors_and_nothing_is_written() {
     assert_eq!(unspecified.status.code(), Some(2));
     assert!(stderr(&unspecified).contains("1. 优化营商环境"), "{}", stderr(&unspecified));
 }
+
+#[test]
+fn the_markdown_of_each_kind_of_input() {
+    let dir = project();
+    for input in [
+        page("beijing.html"),
+        page("govcn.html"),
+        page("govcn_2018.html"),
+        page("district.html"),
+        fixture("intake/pdf/gongwen.pdf"),
+        // A Word notice (tests/fixtures/intake/docx/make.py says how it was made).
+        fixture("intake/docx/notice.docx"),
+    ] {
+        let out = huibian_in(
+            dir.path(),
+            &[
+                "add",
+                path_str(&input),
+                "--edition",
+                "2021-Q4",
+                "--category",
+                "1",
+                "--dry-run",
+            ],
+        );
+        assert!(out.status.success(), "{}: {}", input.display(), stderr(&out));
+        let name = input.file_name().unwrap().to_str().unwrap().replace('.', "_");
+        insta::assert_snapshot!(
+            format!("add_{name}"),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
