@@ -67,7 +67,8 @@ pub fn load(folder: &Path) -> anyhow::Result<Loaded> {
 }
 
 /// [`load`] without the previous edition: what `previous` itself is loaded with, and
-/// what the checks read earlier editions with.
+/// what reads an edition's files rather than its book as printed (`fmt`, `new`, the
+/// policies `add` compares with), to which 本期变化 adds nothing.
 pub fn load_alone(folder: &Path) -> anyhow::Result<Loaded> {
     let mut sources = Sources::new();
     let mut diagnostics = Diagnostics::default();

@@ -54,7 +54,7 @@ pub fn create(
         Some(from) => project.resolve(from)?,
         None => project.latest_edition()?,
     };
-    let loaded = load::load(&from)?;
+    let loaded = load::load_alone(&from)?;
     let Some(old) = &loaded.edition else {
         return Ok(Created::SourceErrors(from, Box::new(loaded)));
     };

@@ -99,7 +99,8 @@ pub fn add(request: &Request) -> anyhow::Result<Run> {
         .with_context(|| format!("reading {}", manifest_path.display()))?;
     let categories = manifest::categories(&manifest_text)?;
     let category = manifest::choose(&categories, request.category.as_deref())?;
-    let loaded = crate::load::load(&request.edition)?;
+    // The policies already there; the staged copy is checked in full below.
+    let loaded = crate::load::load_alone(&request.edition)?;
     let Some(edition) = loaded.edition.as_ref() else {
         anyhow::bail!(
             "{} has errors in its manifest or front matter; fix them first (see `huibian check`):\n{}",

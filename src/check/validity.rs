@@ -27,9 +27,11 @@ pub struct Repealer {
     pub repeals: Vec<String>,
 }
 
-/// The repealing policies of the editions under `sources/` that come before `book`
-/// (by period, else by id), read as `build` reads them; editions with errors of their
-/// own are skipped (their `check` reports them).
+/// The repealing policies of the editions beside this one (under `sources/`) that come
+/// before `book` (by period, else by id). Only their manifests and front matter are
+/// read — bodies are not parsed — so that checking every edition of a project stays
+/// cheap; an edition whose front matter has errors is skipped (its own `check` reports
+/// them).
 pub fn earlier_repealers(folder: &Path, book: &Book) -> anyhow::Result<Vec<Repealer>> {
     let Some(parent) = folder.parent() else { return Ok(Vec::new()) };
     let mut out = Vec::new();
@@ -38,8 +40,13 @@ pub fn earlier_repealers(folder: &Path, book: &Book) -> anyhow::Result<Vec<Repea
         if other.canonicalize().ok() == here {
             continue;
         }
-        let loaded = crate::load::load_alone(&other)?;
-        let Some(earlier) = loaded.book() else { continue };
+        let mut sources = Sources::new();
+        let mut diags = crate::diag::Diagnostics::default();
+        let Some(earlier) =
+            crate::edition::Edition::load(&other, &mut sources, &mut diags)?
+        else {
+            continue;
+        };
         let before = match (earlier.meta.period, book.meta.period) {
             (Some((_, last)), Some((first, _))) => last < first,
             _ => earlier.id < book.id,
@@ -47,7 +54,8 @@ pub fn earlier_repealers(folder: &Path, book: &Book) -> anyhow::Result<Vec<Repea
         if !before {
             continue;
         }
-        for policy in earlier.policies().filter(|p| !p.meta.repeals.is_empty()) {
+        let policies = earlier.categories.iter().flat_map(|c| &c.policies);
+        for policy in policies.filter(|p| !p.meta.repeals.is_empty()) {
             out.push(Repealer {
                 place: format!("{}: {}", earlier.id, policy.path),
                 title: policy.meta.title.clone(),

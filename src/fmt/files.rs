@@ -36,7 +36,8 @@ pub enum EditionFiles {
 
 /// The Markdown files the manifest of the edition in `folder` names.
 pub fn edition_files(folder: &Path) -> anyhow::Result<EditionFiles> {
-    let loaded = load::load(folder)?;
+    // The files only: a `previous` edition and its 本期变化 change nothing of them.
+    let loaded = load::load_alone(folder)?;
     let edition = match &loaded.edition {
         Some(edition) => edition,
         None => return Ok(EditionFiles::Broken(Box::new(loaded))),
