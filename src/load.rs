@@ -82,6 +82,9 @@ pub fn load_alone(folder: &Path) -> anyhow::Result<Loaded> {
 /// Finds and loads the edition `name` names, relative to this edition's folder or
 /// beside it (under `sources/`). `Err` says why not, in the editor's words.
 fn previous_book(folder: &Path, name: &str) -> Result<Book, String> {
+    // `build 2022-Q1` run inside sources/ names the folder without a parent.
+    let folder = &std::path::absolute(folder)
+        .map_err(|e| format!("cannot resolve {}: {e}", folder.display()))?;
     let beside = folder.parent().map(|p| p.join(name));
     let candidates = [Some(folder.join(name)), beside];
     let Some(found) = candidates

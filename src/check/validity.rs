@@ -28,16 +28,27 @@ pub struct Repealer {
 }
 
 /// The repealing policies of the editions beside this one (under `sources/`) that come
-/// before `book` (by period, else by id). Only their manifests and front matter are
-/// read — bodies are not parsed — so that checking every edition of a project stays
-/// cheap; an edition whose front matter has errors is skipped (its own `check` reports
-/// them).
+/// before `book` (by period, else by id). A later edition's manifest is all that is
+/// read of it, and of an earlier one only the manifest and front matter (bodies are not
+/// parsed), so that checking every edition of a project stays cheap; an edition whose
+/// front matter has errors is skipped (its own `check` reports them).
 pub fn earlier_repealers(folder: &Path, book: &Book) -> anyhow::Result<Vec<Repealer>> {
+    // `check 2021-Q4` run inside sources/ names the folder without a parent.
+    let folder = std::path::absolute(folder)?;
     let Some(parent) = folder.parent() else { return Ok(Vec::new()) };
     let mut out = Vec::new();
     let here = folder.canonicalize().ok();
     for other in crate::edition::discover(parent)? {
         if other.canonicalize().ok() == here {
+            continue;
+        }
+        // Its manifest's period first: later editions are not read at all.
+        let id = crate::edition::edition_id(&other)?;
+        let before = match (period_of(&other), book.meta.period) {
+            (Some((_, last)), Some((first, _))) => last < first,
+            _ => id < book.id,
+        };
+        if !before {
             continue;
         }
         let mut sources = Sources::new();
@@ -47,13 +58,6 @@ pub fn earlier_repealers(folder: &Path, book: &Book) -> anyhow::Result<Vec<Repea
         else {
             continue;
         };
-        let before = match (earlier.meta.period, book.meta.period) {
-            (Some((_, last)), Some((first, _))) => last < first,
-            _ => earlier.id < book.id,
-        };
-        if !before {
-            continue;
-        }
         let policies = earlier.categories.iter().flat_map(|c| &c.policies);
         for policy in policies.filter(|p| !p.meta.repeals.is_empty()) {
             out.push(Repealer {
@@ -64,6 +68,24 @@ pub fn earlier_repealers(folder: &Path, book: &Book) -> anyhow::Result<Vec<Repea
         }
     }
     Ok(out)
+}
+
+/// The period an edition's manifest states, read without loading the edition; `None`
+/// when it states none or cannot be read (its own `check` reports why).
+fn period_of(folder: &Path) -> Option<(crate::edition::Date, crate::edition::Date)> {
+    #[derive(serde::Deserialize)]
+    struct Period {
+        period: Option<Vec<String>>,
+    }
+    let text = std::fs::read_to_string(folder.join(crate::edition::MANIFEST)).ok()?;
+    let period = toml::from_str::<Period>(&text).ok()?.period?;
+    match period.as_slice() {
+        [first, last] => Some((
+            crate::edition::Date::parse(first, false)?,
+            crate::edition::Date::parse(last, false)?,
+        )),
+        _ => None,
+    }
 }
 
 /// The validity warnings of an edition on its own.

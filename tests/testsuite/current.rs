@@ -344,3 +344,22 @@ fn the_real_2022_q1_edition_against_2021_q4() {
         std::fs::read_to_string(out.path().join("2022-Q1/html/changes.html")).unwrap();
     assert!(html.contains("修订（0件）") && html.contains("失效/废止（0件）"), "{html}");
 }
+
+#[test]
+fn bare_edition_folders_inside_sources_find_their_neighbours() {
+    // `huibian check 2022-Q1` typed inside sources/: the folder has no parent in the
+    // path given, yet the previous edition and the earlier ones beside it are found.
+    let (dir, _) = built();
+    let sources = dir.path().join("sources");
+    let check = huibian_in(&sources, &["check", "2022-Q1", "--format", "json"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    let found = findings(&check);
+    assert!(found.iter().any(|f| f.starts_with("warning repeals-printed")), "{found:#?}");
+    let out = tempfile::tempdir().unwrap();
+    let build = huibian_in(
+        &sources,
+        &["build", "2022-Q1", "--out", path_str(out.path()), "--only", "html"],
+    );
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert!(out.path().join("2022-Q1/html/changes.html").is_file());
+}
