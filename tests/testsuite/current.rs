@@ -77,6 +77,11 @@ fn built() -> &'static (tempfile::TempDir, PathBuf) {
     })
 }
 
+/// `check <edition> --format json` in the project `dir`, as findings.
+fn check_findings(dir: &Path, edition: &str) -> Vec<String> {
+    findings(&huibian_in(dir, &["check", edition, "--format", "json"]))
+}
+
 fn findings(output: &std::process::Output) -> Vec<String> {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     json[0]["diagnostics"]
@@ -132,8 +137,7 @@ fn an_ended_term_is_a_warning_in_the_edition_that_still_prints_it() {
         "expires: 2021-12-31",
         "expires: 2021-09-30",
     );
-    let output = huibian_in(dir.path(), &["check", "2021-Q4", "--format", "json"]);
-    let found = findings(&output);
+    let found = check_findings(dir.path(), "2021-Q4");
     assert!(
         found.contains(
             &"warning validity-ended 2021-Q4/优化营商环境/小微型客车租赁.md:5:1"
@@ -158,8 +162,7 @@ fn a_repeal_by_an_earlier_edition_is_reported() {
         "  \"优化营商环境/小微型客车租赁.md\",\n",
         "  \"优化营商环境/小微型客车租赁.md\",\n  \"优化营商环境/旧决定.md\",\n",
     );
-    let output = huibian_in(dir.path(), &["check", "2022-Q1", "--format", "json"]);
-    let found = findings(&output);
+    let found = check_findings(dir.path(), "2022-Q1");
     // 单用途预付卡 has no 文号: the finding is at its title line.
     assert!(
         found.contains(
