@@ -305,12 +305,12 @@ fn listed_documents(piece: &str) -> Vec<String> {
     for m in TITLE.captures_iter(piece) {
         let (Some(all), Some(title)) = (m.get(0), m.name("title")) else { continue };
         let rest = &piece[all.end()..];
-        let number = rest
-            .strip_prefix(['（', '('])
-            .and_then(|r| {
-                crate::patterns::find_doc_number(r).filter(|(_, range)| range.start == 0)
-            })
-            .map(|(n, range)| (n, range.end + '（'.len_utf8()));
+        let number = rest.strip_prefix(['（', '(']).and_then(|r| {
+            let bracket = rest.len() - r.len();
+            crate::patterns::find_doc_number(r)
+                .filter(|(_, range)| range.start == 0)
+                .map(|(n, range)| (n, bracket + range.end))
+        });
         match number {
             Some((number, len)) => {
                 out.push(number);

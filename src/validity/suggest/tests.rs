@@ -158,3 +158,25 @@ fn a_voiding_decision_lists_what_it_voids() {
         Some("[京管发〔2015〕3号, 北京市某某工作规定]")
     );
 }
+
+#[test]
+fn a_half_width_bracket_before_the_number_is_read_too() {
+    assert_eq!(
+        read("", "《北京市某某办法》(京政发〔2016〕2号)同时废止。"),
+        vec![("repeals", v("[京政发〔2016〕2号]"), "同时废止".into())]
+    );
+}
+
+#[test]
+fn no_text_makes_the_reader_panic() {
+    // Every cut of sentences that mix the phrases, brackets of both widths and
+    // multi-byte characters, read from every starting character.
+    let text = "本办法自2022年1月1日起施行，有效期3年。《甲》(京政发〔2016〕2号)、《乙》（京政办发[2017]03号）同时废止；本通知自印发之日起实施，试行两年。";
+    let chars: Vec<usize> =
+        text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    for &a in &chars {
+        for &b in chars.iter().filter(|&&b| b >= a).step_by(7) {
+            let _ = read("date: 2021-11-05\n", &text[a..b]);
+        }
+    }
+}
