@@ -312,12 +312,38 @@ pub fn sections<'a>(doc: &'a Doc, owner: &str) -> Vec<(String, &'a Block)> {
         .collect()
 }
 
+/// The metadata a book prints of a policy: its 文号 under the title, its issuers and
+/// date in the signature.
+#[derive(Debug, Clone, Copy)]
+pub struct Printed<'a> {
+    /// 文号.
+    pub number: Option<&'a str>,
+    /// 发文机关, in order.
+    pub issuer: &'a [String],
+    /// 成文日期.
+    pub date: Option<crate::edition::Date>,
+}
+
 impl Book {
+    /// What the book prints of a policy's metadata: all of it but the fields its
+    /// `unprinted` lists, unless `[style] print_unprinted = true`. Both renderers ask
+    /// here, so the PDF and the site print the same.
+    pub fn printed<'a>(&self, policy: &'a Policy) -> Printed<'a> {
+        use crate::edition::Unprinted;
+        let all = self.meta.style_flag("print_unprinted", false);
+        let prints = |field| all || !policy.meta.unprinted.contains(&field);
+        let meta = &policy.meta;
+        Printed {
+            number: meta.number.as_deref().filter(|_| prints(Unprinted::Number)),
+            issuer: if prints(Unprinted::Issuer) { &meta.issuer } else { &[] },
+            date: meta.date.filter(|_| prints(Unprinted::Date)),
+        }
+    }
+
     /// The validity mark printed beside a policy's title (「有效期至…」, 「已失效」), unless
     /// the edition's `[style] status_marks = false` reproduces a book printed without.
     pub fn mark<'a>(&self, policy: &'a Policy) -> Option<&'a str> {
-        let shown =
-            self.meta.style.get("status_marks").and_then(|v| v.as_bool()).unwrap_or(true);
+        let shown = self.meta.style_flag("status_marks", true);
         policy.validity.mark.as_deref().filter(|_| shown)
     }
 
@@ -406,22 +432,19 @@ fn derive_repeals(
     categories: &mut [Category],
     period: Option<(crate::edition::Date, crate::edition::Date)>,
 ) {
-    let repealers: Vec<(String, String, Vec<String>)> = categories
+    use crate::validity::Repealer;
+    let repealers: Vec<Repealer> = categories
         .iter()
         .flat_map(|c| &c.policies)
-        .filter(|p| !p.meta.repeals.is_empty())
-        .map(|p| (p.id.clone(), p.meta.title.clone(), p.meta.repeals.clone()))
+        .filter_map(|p| Repealer::of(p.path.clone(), &p.meta))
         .collect();
-    if repealers.is_empty() {
-        return;
-    }
     for policy in categories.iter_mut().flat_map(|c| c.policies.iter_mut()) {
-        let by = repealers.iter().find(|(id, _, repeals)| {
-            *id != policy.id
-                && repeals.iter().any(|r| crate::validity::names(r, &policy.meta))
-        });
-        if let Some((_, title, _)) = by {
-            policy.validity = crate::validity::derive(&policy.meta, period, Some(title));
+        let by = repealers
+            .iter()
+            .find(|r| r.repeals_policy(&policy.path, &policy.meta).is_some());
+        if let Some(by) = by {
+            policy.validity =
+                crate::validity::derive(&policy.meta, period, Some(&by.title));
         }
     }
 }

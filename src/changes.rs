@@ -15,7 +15,7 @@
 use serde::Serialize;
 
 use crate::book::{Book, Policy};
-use crate::diff::align;
+use crate::diff::{align, policy_at as at};
 use crate::validity::Status;
 
 /// The page's anchor id in the PDF, the site and `toc.json`.
@@ -71,25 +71,22 @@ impl Changes {
 /// Compares `book` with the edition before it.
 pub fn between(previous: &Book, book: &Book) -> Changes {
     let alignment = align::align(previous, book, false);
-    let at = |b: &'_ Book, p: align::Place| -> Policy {
-        b.categories[p.category].policies[p.position].clone()
-    };
     let here = |p: &Policy, note: Option<&str>| ChangeEntry {
         policy: Some(p.id.clone()),
         title: p.meta.title.clone(),
         number: p.meta.number.clone(),
         note: note.map(str::to_string),
     };
-    let added = alignment.added.iter().map(|&p| here(&at(book, p), None)).collect();
+    let added = alignment.added.iter().map(|&p| here(at(book, p), None)).collect();
     let mut revised = Vec::new();
     let mut voided = Vec::new();
     for pair in &alignment.pairs {
         let (old, new) = (at(previous, pair.old), at(book, pair.new));
         let was_void = old.validity.status.is_void();
         match new.validity.status {
-            Status::Expired if !was_void => voided.push(here(&new, Some("已失效"))),
-            Status::Repealed if !was_void => voided.push(here(&new, Some("已废止"))),
-            _ if pair.similarity < 1.0 => revised.push(here(&new, None)),
+            Status::Expired if !was_void => voided.push(here(new, Some("已失效"))),
+            Status::Repealed if !was_void => voided.push(here(new, Some("已废止"))),
+            _ if pair.similarity < 1.0 => revised.push(here(new, None)),
             _ => {}
         }
     }
@@ -102,7 +99,7 @@ pub fn between(previous: &Book, book: &Book) -> Changes {
             policy: None,
             title: old.meta.title.clone(),
             number: old.meta.number.clone(),
-            note: Some(removed_note(&old, book).to_string()),
+            note: Some(removed_note(old, book).to_string()),
         });
     }
     let previous_title = match &previous.meta.subtitle {

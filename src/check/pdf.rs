@@ -112,6 +112,22 @@ pub fn verify(pdf: &PdfReader, toc: &Toc) -> Vec<String> {
     problems
 }
 
+/// The text lines of the pages `pages`, compacted, without the lines of leader dots
+/// alone (extraction gives them one per line; a title may end in `1.` and keeps it)
+/// and without blank ones.
+fn printed_lines(pdf: &PdfReader, pages: std::ops::Range<usize>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for page in pages {
+        for line in pdf.text(page as u32).lines() {
+            let line = compact(line);
+            if !line.chars().all(|c| matches!(c, '.' | '…' | '·')) {
+                lines.push(line);
+            }
+        }
+    }
+    lines
+}
+
 /// The numbers printed after each line of a generated list (本期变化, an index), read
 /// from the pages between its bookmark and the next one.
 fn verify_printed_list(
@@ -126,16 +142,7 @@ fn verify_printed_list(
         .filter(|&p| p > start)
         .min()
         .unwrap_or(pdf.page_count() + 1);
-    let is_leader = |line: &str| line.chars().all(|c| matches!(c, '.' | '…' | '·'));
-    let mut lines = Vec::new();
-    for page in start..end {
-        for line in pdf.text(page as u32).lines() {
-            let line = compact(line);
-            if !line.is_empty() && !is_leader(&line) {
-                lines.push(line);
-            }
-        }
-    }
+    let lines = printed_lines(pdf, start..end);
     let mut problems = Vec::new();
     let mut next = 0;
     for entry in &list.entries {
@@ -186,16 +193,7 @@ fn verify_printed_toc(pdf: &PdfReader, toc: &Toc, marks: &[Bookmark]) -> Vec<Str
     };
     // The 目录 runs until the page of the first entry (or just its own page).
     let end = toc.entries.first().map_or(start, |e| e.page as usize).max(start + 1);
-    let mut lines = Vec::new();
-    for page in start..end {
-        for line in pdf.text(page as u32).lines() {
-            let line = compact(line);
-            // Leader dots come one per line; a title may end in `1.` and keeps it.
-            if !line.chars().all(|c| matches!(c, '.' | '…' | '·')) {
-                lines.push(line);
-            }
-        }
-    }
+    let lines = printed_lines(pdf, start..end);
     let mut next = 0;
     for entry in toc.entries.iter().filter(|e| e.level <= 2) {
         let title = compact(&entry.display_title());

@@ -14,18 +14,7 @@ use crate::book::{Book, Policy};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::front_matter::find_key;
 use crate::source::{Sources, Span};
-use crate::validity::{self, suggest};
-
-/// A document that repeals others: where it is and what it names.
-#[derive(Debug, Clone)]
-pub struct Repealer {
-    /// `2021-Q3: 优化营商环境/x.md`, or the path within this edition.
-    pub place: String,
-    /// Its title.
-    pub title: String,
-    /// The documents it repeals, as written.
-    pub repeals: Vec<String>,
-}
+use crate::validity::{self, Repealer, suggest};
 
 /// The repealing policies of the editions beside this one (under `sources/`) that come
 /// before `book` (by period, else by id). A later edition's manifest is all that is
@@ -59,13 +48,9 @@ pub fn earlier_repealers(folder: &Path, book: &Book) -> anyhow::Result<Vec<Repea
             continue;
         };
         let policies = earlier.categories.iter().flat_map(|c| &c.policies);
-        for policy in policies.filter(|p| !p.meta.repeals.is_empty()) {
-            out.push(Repealer {
-                place: format!("{}: {}", earlier.id, policy.path),
-                title: policy.meta.title.clone(),
-                repeals: policy.meta.repeals.clone(),
-            });
-        }
+        out.extend(policies.filter_map(|p| {
+            Repealer::of(format!("{}: {}", earlier.id, p.path), &p.meta)
+        }));
     }
     Ok(out)
 }
@@ -90,15 +75,8 @@ fn period_of(folder: &Path) -> Option<(crate::edition::Date, crate::edition::Dat
 
 /// The validity warnings of an edition on its own.
 pub(super) fn check_book(book: &Book, sources: &Sources, diags: &mut Diagnostics) {
-    let here: Vec<Repealer> = book
-        .policies()
-        .filter(|p| !p.meta.repeals.is_empty())
-        .map(|p| Repealer {
-            place: p.path.clone(),
-            title: p.meta.title.clone(),
-            repeals: p.meta.repeals.clone(),
-        })
-        .collect();
+    let here: Vec<Repealer> =
+        book.policies().filter_map(|p| Repealer::of(p.path.clone(), &p.meta)).collect();
     for policy in book.policies() {
         let key = key_span(policy, sources);
         check_term(book, policy, &key, diags);
@@ -156,12 +134,7 @@ fn warn_repealed(
     diags: &mut Diagnostics,
 ) {
     for repealer in repealers {
-        if repealer.place == policy.path || repealer.title == policy.meta.title {
-            continue;
-        }
-        let Some(named) =
-            repealer.repeals.iter().find(|r| validity::names(r, &policy.meta))
-        else {
+        let Some(named) = repealer.repeals_policy(&policy.path, &policy.meta) else {
             continue;
         };
         let which = if policy.meta.number.is_some() { "number" } else { "title" };

@@ -306,7 +306,8 @@ fn policy_locus(book: &Book, place: Place) -> Locus {
     }
 }
 
-fn policy_at(book: &Book, place: Place) -> &Policy {
+/// The policy at a place of an alignment (see [`align::Place`]).
+pub(crate) fn policy_at(book: &Book, place: Place) -> &Policy {
     &book.categories[place.category].policies[place.position]
 }
 

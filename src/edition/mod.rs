@@ -64,6 +64,14 @@ pub struct EditionMeta {
     pub indexes: Vec<crate::indexes::IndexKind>,
 }
 
+impl EditionMeta {
+    /// A true/false `[style]` key (`cjk_latin_spacing`, `print_unprinted`,
+    /// `status_marks`), `default` when absent; loading has checked it is a boolean.
+    pub fn style_flag(&self, key: &str, default: bool) -> bool {
+        self.style.get(key).and_then(serde_json::Value::as_bool).unwrap_or(default)
+    }
+}
+
 /// A category as the manifest lists it.
 #[derive(Debug)]
 pub struct CategorySource {
@@ -145,19 +153,6 @@ pub enum Unprinted {
     Number,
     /// 成文日期 (the signature's date).
     Date,
-}
-
-impl PolicyMeta {
-    /// Whether the book prints `field` (not listed in `unprinted`, or the edition's
-    /// `[style] print_unprinted` says to print everything).
-    pub fn prints(
-        &self,
-        field: Unprinted,
-        style: &serde_json::Map<String, serde_json::Value>,
-    ) -> bool {
-        !self.unprinted.contains(&field)
-            || style.get("print_unprinted").and_then(|v| v.as_bool()).unwrap_or(false)
-    }
 }
 
 /// Whether `id` can name an edition: it becomes a folder name and part of every

@@ -219,12 +219,7 @@ pub(crate) fn site_view<'a>(
     book: &'a Book,
     links: &'a Links<'_>,
 ) -> Result<SiteView<'a>, HtmlError> {
-    let autospace = book
-        .meta
-        .style
-        .get("cjk_latin_spacing")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
+    let autospace = book.meta.style_flag("cjk_latin_spacing", false);
     Ok(SiteView {
         id: &book.id,
         title: &book.meta.title,
@@ -578,8 +573,7 @@ fn text_view<'a>(text: &'a Text, owner: &str, links: &Links<'_>) -> TextView<'a>
 }
 
 fn policy_view<'a>(policy: &'a Policy, book: &Book, links: &Links<'_>) -> PolicyView<'a> {
-    use crate::edition::Unprinted;
-    let prints = |field| policy.meta.prints(field, &book.meta.style);
+    let printed = book.printed(policy);
     PolicyView {
         id: &policy.id,
         title: &policy.meta.title,
@@ -587,9 +581,9 @@ fn policy_view<'a>(policy: &'a Policy, book: &Book, links: &Links<'_>) -> Policy
         status: policy.validity.status.label(),
         effective: policy.meta.effective.map(|d| d.chinese()),
         expires: policy.meta.expires.map(|d| d.chinese()),
-        number: policy.meta.number.as_deref().filter(|_| prints(Unprinted::Number)),
-        issuer: if prints(Unprinted::Issuer) { &policy.meta.issuer } else { &[] },
-        date: policy.meta.date.filter(|_| prints(Unprinted::Date)).map(|d| d.chinese()),
+        number: printed.number,
+        issuer: printed.issuer,
+        date: printed.date.map(|d| d.chinese()),
         excerpt: policy.meta.excerpt,
         page: links.page(&policy.id),
         blocks: doc_blocks(&policy.doc, &policy.id, links),

@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use super::fonts::FontPlan;
 use crate::book::{self, Book, Images, Markers, Policy, Text};
-use crate::edition::Unprinted;
 use crate::markdown::{Block, Cell, Doc, Inline, InlineKind, table_columns};
 use crate::numbering::MarkerKind;
 
@@ -235,13 +234,13 @@ fn text_view<'a>(text: &'a Text, id: Option<&str>) -> TextView<'a> {
 }
 
 fn policy_view<'a>(policy: &'a Policy, book: &Book) -> PolicyView<'a> {
-    let prints = |field| policy.meta.prints(field, &book.meta.style);
+    let printed = book.printed(policy);
     PolicyView {
         id: &policy.id,
         title: &policy.meta.title,
-        number: policy.meta.number.as_deref().filter(|_| prints(Unprinted::Number)),
-        issuer: if prints(Unprinted::Issuer) { &policy.meta.issuer } else { &[] },
-        date: policy.meta.date.filter(|_| prints(Unprinted::Date)).map(|d| d.chinese()),
+        number: printed.number,
+        issuer: printed.issuer,
+        date: printed.date.map(|d| d.chinese()),
         excerpt: policy.meta.excerpt,
         mark: book.mark(policy),
         blocks: blocks(&policy.doc, &policy.markers, Some(&policy.id)),

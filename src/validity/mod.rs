@@ -118,6 +118,39 @@ pub fn reference_key(reference: &str) -> String {
     trimmed.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A document that repeals others: where it is and what it names. The book
+/// (deriving 废止) and `check` (warning of repeals within and across editions) find
+/// who repeals whom through it alike.
+#[derive(Debug, Clone)]
+pub struct Repealer {
+    /// Its file: the path within its edition, or `2021-Q3: <path>` for another one.
+    pub place: String,
+    /// Its title.
+    pub title: String,
+    /// The documents it repeals, as written.
+    pub repeals: Vec<String>,
+}
+
+impl Repealer {
+    /// The policy at `place` as a repealer; `None` when it repeals nothing.
+    pub fn of(place: String, meta: &PolicyMeta) -> Option<Repealer> {
+        (!meta.repeals.is_empty()).then(|| Repealer {
+            place,
+            title: meta.title.clone(),
+            repeals: meta.repeals.clone(),
+        })
+    }
+
+    /// The reference by which it repeals the policy at `path` with `meta`, if it does;
+    /// never itself.
+    pub fn repeals_policy(&self, path: &str, meta: &PolicyMeta) -> Option<&str> {
+        if self.place == path || self.title == meta.title {
+            return None;
+        }
+        self.repeals.iter().find(|r| names(r, meta)).map(String::as_str)
+    }
+}
+
 /// Whether `reference` names the policy with this metadata (by 文号 or by title).
 pub fn names(reference: &str, meta: &PolicyMeta) -> bool {
     let key = reference_key(reference);
