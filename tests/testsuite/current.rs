@@ -366,3 +366,30 @@ fn bare_edition_folders_inside_sources_find_their_neighbours() {
     assert!(build.status.success(), "{}", stderr(&build));
     assert!(out.path().join("2022-Q1/html/changes.html").is_file());
 }
+
+#[test]
+fn a_bad_status_or_unprinted_field_is_a_located_error_and_nothing_is_overwritten() {
+    let (dir, pdf) = built();
+    let before = std::fs::read(pdf).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let ed = work.path().join("sources/2022-Q1");
+    copy_dir(&dir.path().join("sources"), &work.path().join("sources"));
+    edit(
+        &ed.join("医疗卫生领域/医保药品报销范围.md"),
+        "expires: 2022-02-28\n",
+        "expires: 2022-02-28\nstatus: 有效期内\nunprinted: [issuer, title]\n",
+    );
+    let found = check_findings(work.path(), "2022-Q1");
+    for expected in [
+        "error front-matter 2022-Q1/医疗卫生领域/医保药品报销范围.md:9:1",
+        "error front-matter 2022-Q1/医疗卫生领域/医保药品报销范围.md:10:1",
+    ] {
+        assert!(found.iter().any(|f| f == expected), "missing {expected} in {found:#?}");
+    }
+    // A build into the folder of the good one fails and leaves its PDF as it was.
+    let out = dir.path().join("out");
+    let build = huibian_in(work.path(), &["build", "2022-Q1", "--out", path_str(&out)]);
+    assert_eq!(build.status.code(), Some(1), "{}", stderr(&build));
+    assert!(stderr(&build).contains("医保药品报销范围.md:9:1"), "{}", stderr(&build));
+    assert_eq!(std::fs::read(pdf).unwrap(), before);
+}
