@@ -39,6 +39,9 @@ pub struct Book {
     /// 本期变化 against the previous edition, when the manifest names one and it
     /// loaded ([`crate::load::load`] fills it in).
     pub changes: Option<crate::changes::Changes>,
+    /// The 变更说明 of a redline (`diff --format pdf`), whose text then carries the
+    /// marks; `None` in every other book.
+    pub redline: Option<crate::diff::redline::Notes>,
 }
 
 /// The image files of a book: every [`Block::Image`] path, checked when the book
@@ -420,6 +423,7 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
         images: Images { root: root.clone().ok(), paths: images.take() },
         indexes: Vec::new(),
         changes: None,
+        redline: None,
     };
     book.indexes = crate::indexes::build(&book);
     check_references(&book, diags);

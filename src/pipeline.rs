@@ -58,6 +58,8 @@ pub struct Renderers {
     pub html: HtmlTemplates,
     /// Typst's World between builds of one process.
     pub world: typeset::WorldCache,
+    /// The PDF standards of `build --pdf-standard`, over each edition's own.
+    pub pdf_standard: Option<crate::edition::pdf::PdfSettings>,
 }
 
 impl Renderers {
@@ -85,6 +87,7 @@ impl Renderers {
             typst: Templates::locate(&project.templates_dir())?,
             html: HtmlTemplates::locate(&project.templates_dir())?,
             world: Default::default(),
+            pdf_standard: None,
         })
     }
 
@@ -147,6 +150,41 @@ impl Built {
     pub fn pages(&self) -> u32 {
         self.toc.as_ref().map_or(0, |toc| toc.pages)
     }
+}
+
+/// A redline: the new edition typeset by its template with its changes since an
+/// old one marked (`diff OLD NEW --format pdf`).
+pub struct Redline {
+    /// The comparison the marks and the 变更说明 come from.
+    pub diff: crate::diff::EditionDiff,
+    /// The lines of the 变更说明 page.
+    pub notes: usize,
+    /// The PDF and its number of pages; `None` when it could not be typeset (the
+    /// reasons are in the diagnostics).
+    pub pdf: Option<(Vec<u8>, usize)>,
+}
+
+/// Typesets `new` with its changes since `old` marked (see [`crate::diff::redline`]).
+pub fn redline(
+    old: &Book,
+    new: &Book,
+    options: &crate::diff::DiffOptions,
+    renderers: &Renderers,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Redline> {
+    let (book, diff) = crate::diff::redline::mark(old, new, options);
+    let notes = book.redline.as_ref().map_or(0, |n| n.entries.len());
+    let r = renderers;
+    let Some(laid) =
+        typeset::layout(&book, &r.fonts, &r.typst, &r.world, sources, diags)?
+    else {
+        return Ok(Redline { diff, notes, pdf: None });
+    };
+    let pages = laid.pages;
+    let pdf =
+        typeset::export(&laid, &book, &r.world, sources, diags).map(|e| (e.pdf, pages));
+    Ok(Redline { diff, notes, pdf })
 }
 
 /// Where an edition's outputs go: `<out_root>/<ID>/`.
@@ -249,10 +287,13 @@ fn build(
 ) -> anyhow::Result<BuildReport> {
     let started = Instant::now();
     let Loaded { mut sources, mut diagnostics, assembled, .. } = load::load(folder)?;
-    let book = match assembled {
+    let mut book = match assembled {
         Some(book) if !diagnostics.has_errors() => book,
         _ => return Ok(BuildReport { sources, diagnostics, built: None }),
     };
+    if let Some(pdf) = &renderers.pdf_standard {
+        book.meta.pdf = pdf.clone();
+    }
     let paths = Paths::new(out_root, &book.id);
     let run = Run { book: &book, renderers, paths: &paths, mode, started };
     let made = std::thread::scope(|scope| match mode.only {

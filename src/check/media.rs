@@ -9,35 +9,44 @@ use std::path::PathBuf;
 use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::Edition;
+use crate::edition::pdf::PdfSettings;
 use crate::intake::limits::IMAGE_EXTENSIONS;
-use crate::markdown::{Block, Doc};
+use crate::markdown::Doc;
 use crate::source::Span;
 
 /// The folder `huibian add` copies images into.
 pub(super) const ASSETS: &str = "assets";
 
-/// Warns about every image of `doc` whose alt text is empty.
-pub(super) fn check_doc(doc: &Doc, diags: &mut Diagnostics) {
-    // Lists and quotes nest at most `markdown::MAX_DEPTH` deep; the stack is explicit
-    // all the same.
-    let mut stack: Vec<&[Block]> = vec![&doc.blocks];
-    while let Some(blocks) = stack.pop() {
-        for block in blocks {
-            match block {
-                Block::Image { alt, span, .. } if alt.trim().is_empty() => diags.push(
-                    Diagnostic::warning(
-                        "image-no-alt",
-                        "an image with no alt text: the PDF's tags, screen readers and the search have nothing to say of it",
-                    )
-                    .with_span(span.clone())
-                    .with_hint("describe it between the brackets: `![审批流程图](…)`"),
-                ),
-                Block::List { items, .. } => stack.extend(items.iter().map(Vec::as_slice)),
-                Block::Quote { blocks, .. } => stack.push(blocks),
-                _ => {}
-            }
-        }
+/// Reports every image of `doc` whose alt text is empty: a warning, or an error
+/// when the edition's PDF standard needs alt text, since the build would then fail.
+pub(super) fn check_doc(doc: &Doc, pdf: &PdfSettings, diags: &mut Diagnostics) {
+    for span in images_without_alt(doc) {
+        let diagnostic = if pdf.requires_alt_text() {
+            Diagnostic::error(
+                "image-no-alt",
+                format!("an image with no alt text: {} needs a description of every image", pdf.label()),
+            )
+            .with_hint(format!("describe it between the brackets: `![审批流程图](…)`; the standard is {}", pdf.chosen_where()))
+        } else {
+            Diagnostic::warning(
+                "image-no-alt",
+                "an image with no alt text: the PDF's tags, screen readers and the search have nothing to say of it",
+            )
+            .with_hint("describe it between the brackets: `![审批流程图](…)`")
+        };
+        diags.push(diagnostic.with_span(span));
     }
+}
+
+/// The images of `doc` with empty alt text, in reading order.
+fn images_without_alt(doc: &Doc) -> Vec<Span> {
+    let mut found = Vec::new();
+    crate::markdown::walk_images(&doc.blocks, &mut |alt, span| {
+        if alt.trim().is_empty() {
+            found.push(span.clone());
+        }
+    });
+    found
 }
 
 /// Image files under `<edition>/assets/` that no image block shows: left behind by

@@ -32,14 +32,15 @@ use crate::source::Sources;
 pub fn check(edition: &Edition, book: &Book, sources: &Sources, diags: &mut Diagnostics) {
     for policy in book.policies() {
         numbering::check_policy(policy, sources, diags);
+        text::check_title(policy, sources, diags);
         text::check_doc(&policy.doc, &policy.markers, sources, diags);
-        media::check_doc(&policy.doc, diags);
+        media::check_doc(&policy.doc, &book.meta.pdf, diags);
     }
     for text_file in
         book.intro.iter().chain(book.categories.iter().filter_map(|c| c.body.as_ref()))
     {
         text::check_doc(&text_file.doc, &text_file.markers, sources, diags);
-        media::check_doc(&text_file.doc, diags);
+        media::check_doc(&text_file.doc, &book.meta.pdf, diags);
     }
     edition::check_edition(edition, book, sources, diags);
     media::unused_assets(edition, book, diags);

@@ -1,10 +1,13 @@
 //! Text findings: half-width punctuation and stray spaces in CJK text (which `fmt`
-//! repairs), and brackets or quotes opened and never closed (which it cannot).
+//! repairs), and brackets or quotes opened and never closed (which it cannot). A
+//! policy's title is checked like its text, save the spaces that separate a joint
+//! document's issuers at its start ([`crate::normalize::normalize_title`]).
 
-use crate::book::{BlockMarker, Markers};
+use crate::book::{BlockMarker, Markers, Policy};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::edition::front_matter::find_key;
 use crate::markdown::{Block, Doc, Inline, InlineKind};
-use crate::normalize::normalize_text;
+use crate::normalize::{normalize_text, normalize_title};
 use crate::source::{Sources, Span};
 
 /// Pairs that must balance inside one paragraph.
@@ -34,7 +37,7 @@ pub(super) fn check_doc(
         };
         if !has_markup(content) {
             let skip = markers.of(block).map_or(0, |m| marker_len(m, text, &span));
-            check_normalised(text, skip, &span, diags);
+            check_normalised(text, skip, &span, normalize_text, diags);
         }
         check_balance(text, &span, diags);
         if let Some(at) = text.find(crate::scaffold::TODO_OPEN) {
@@ -52,6 +55,23 @@ pub(super) fn check_doc(
             );
         }
     });
+}
+
+/// Checks a policy's title as it stands in its front matter (`title: …`): the width
+/// of its punctuation and its spaces, as `fmt` writes it. A title written otherwise
+/// (quoted, escaped, folded) is compared as read, at the start of its line.
+pub(super) fn check_title(policy: &Policy, sources: &Sources, diags: &mut Diagnostics) {
+    let title = &policy.meta.title;
+    if normalize_title(title) == *title {
+        return;
+    }
+    let file = sources.get(policy.source);
+    let Some(line) = find_key(&file.text, "title") else { return };
+    let at = file.text[line.clone()]
+        .find(title.as_str())
+        .map_or(line.start, |i| line.start + i);
+    let span = Span::new(policy.source, at..at + title.len());
+    check_normalised(title, 0, &span, normalize_title, diags);
 }
 
 fn walk<'a>(blocks: &'a [Block], visit: &mut impl FnMut(&'a Block, &'a [Inline])) {
@@ -99,9 +119,15 @@ fn marker_len(marker: &BlockMarker, text: &str, span: &Span) -> usize {
     }
 }
 
-/// Compares each line with its normalised form (the first `skip` bytes, the marker
+/// Compares each line with its `normalised` form (the first `skip` bytes, the marker
 /// at the start of the block, are `numbering`'s business).
-fn check_normalised(text: &str, skip: usize, span: &Span, diags: &mut Diagnostics) {
+fn check_normalised(
+    text: &str,
+    skip: usize,
+    span: &Span,
+    normalised: fn(&str) -> String,
+    diags: &mut Diagnostics,
+) {
     let mut offset = span.range.start;
     let mut punctuation = (0, None);
     let mut spaces = (0, None);
@@ -109,7 +135,7 @@ fn check_normalised(text: &str, skip: usize, span: &Span, diags: &mut Diagnostic
         let body = line.trim_end();
         let skip = if index == 0 { skip } else { 0 };
         let rest = body.get(skip..).unwrap_or("");
-        let fixed = normalize_text(rest);
+        let fixed = normalised(rest);
         if fixed != rest {
             let base = offset + skip;
             let mut fixed_chars = fixed.chars().peekable();

@@ -22,7 +22,8 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     } else {
         FontChoice::All
     };
-    let renderers = Renderers::new(&project, &args.font_paths, fonts)?;
+    let mut renderers = Renderers::new(&project, &args.font_paths, fonts)?;
+    renderers.pdf_standard = args.pdf_standard.clone();
     let font_time = started.elapsed();
 
     if let Some(dir) = &args.emit_typst {

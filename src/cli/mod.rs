@@ -186,6 +186,11 @@ pub enum DiffFormat {
     Json,
     /// A self-contained HTML report.
     Html,
+    /// A redline: the new edition typeset as a PDF with the changes marked in its
+    /// text (insertions underlined in blue, deletions struck through in red),
+    /// changed policies flagged in the 目录 and a 变更说明 page listing every change
+    /// with its page. Written to --output, by default out/<NEW>/<NEW>.redline.pdf.
+    Pdf,
 }
 
 /// Arguments of `huibian fmt`.
@@ -343,6 +348,22 @@ pub struct BuildArgs {
     /// built into huibian (for builds that must not depend on the machine).
     #[arg(long)]
     pub ignore_system_fonts: bool,
+
+    /// PDF standards to conform to, comma-separated, over the edition's `[pdf]
+    /// standard`: a-1b, a-1a, a-2b, a-2u, a-2a, a-3b, a-3u, a-3a, a-4, a-4f, a-4e
+    /// (one PDF/A part at most), ua-1, a PDF version (1.4 … 2.0), or none. Default:
+    /// a-2a,ua-1 (archival and accessible). What a standard forbids (an image with no
+    /// alt text, a character no font draws) fails the build at its source line.
+    #[arg(long, value_name = "S", value_parser = parse_pdf_standard)]
+    pub pdf_standard: Option<crate::edition::pdf::PdfSettings>,
+}
+
+fn parse_pdf_standard(value: &str) -> Result<crate::edition::pdf::PdfSettings, String> {
+    let standards = crate::edition::pdf::parse([value])?;
+    Ok(crate::edition::pdf::PdfSettings {
+        standards,
+        origin: crate::edition::pdf::Origin::CommandLine,
+    })
 }
 
 /// The outputs `build --only` can restrict to.

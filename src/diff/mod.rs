@@ -39,6 +39,7 @@
 //! `[]`); new fields may be added, existing ones keep their meaning.
 
 pub mod align;
+pub mod redline;
 pub mod report;
 pub mod text;
 

@@ -6,7 +6,9 @@
 //! each unit into sentences ending at `。；！？` (closing quotes and brackets stay with
 //! their sentence). Sentences are compared as whole tokens, so a one-character edit
 //! in a 5,000-character policy is one replaced sentence; inside a replaced run the
-//! characters are compared again, so the report shows that character in its sentence.
+//! text is compared again by smaller tokens ([`inline_diff`]: numbers with their
+//! units, 文号, Latin words, else single characters), so the report shows that
+//! character, or that amount, in its sentence.
 //! Unless `exact`, each unit is compared after [`normalize_text`], so punctuation
 //! width or spacing alone is not a change.
 
@@ -363,9 +365,16 @@ fn make_edit(
     TextEdit { section, old: old_text, new: new_text, segments }
 }
 
-/// The character diff of `old` into `new`, tidied for reading: equal runs of one
-/// character between two changes are folded into them, and when little is left in
-/// common the whole is shown as replaced.
+/// The token diff of `old` into `new` (see [`tokens`]), tidied for reading: equal
+/// runs of one token between two changes are folded into them, and when little is
+/// left in common (under 30% of the longer side's characters) the whole is shown as
+/// replaced.
+///
+/// Tokens rather than characters, so that a changed amount, date part, 文号 or Latin
+/// word is read as one value replaced (`200万元` → `300万元`), never as a digit
+/// changed inside a number that happens to share its other digits; Han characters
+/// and punctuation are tokens of their own, so a one-character edit stays one
+/// character.
 pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
     let seg = |op, text: &str| Segment { op, text: text.to_string() };
     if old.is_empty() || new.is_empty() {
@@ -378,42 +387,47 @@ pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
         }
         return out;
     }
-    let a: Vec<char> = old.chars().collect();
-    let b: Vec<char> = new.chars().collect();
+    let a = tokens(old);
+    let b = tokens(new);
+    // A pathological pair (long, with little in common) must not stall a report:
+    // past the deadline `similar` returns a coarser but still correct diff.
     let deadline = Some(Instant::now() + Duration::from_millis(250));
     let ops = capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline);
-    let mut raw: Vec<(SegmentOp, String)> = Vec::new();
+    // Each run with the number of tokens it holds.
+    let mut raw: Vec<(SegmentOp, String, usize)> = Vec::new();
     for op in &ops {
         let (tag, o, n) = op.as_tag_tuple();
-        let mut push = |kind: SegmentOp, chars: &[char]| {
-            if chars.is_empty() {
-                return;
-            }
+        let mut push = |kind: SegmentOp, toks: Option<&[&str]>| {
+            let Some(toks) = toks.filter(|t| !t.is_empty()) else { return };
             match raw.last_mut() {
-                Some((k, text)) if *k == kind => text.extend(chars),
-                _ => raw.push((kind, chars.iter().collect())),
+                Some((k, text, count)) if *k == kind => {
+                    text.extend(toks.iter().copied());
+                    *count += toks.len();
+                }
+                _ => raw.push((kind, toks.concat(), toks.len())),
             }
         };
         match tag {
-            DiffTag::Equal => push(SegmentOp::Equal, &a[o]),
-            DiffTag::Delete => push(SegmentOp::Delete, &a[o]),
-            DiffTag::Insert => push(SegmentOp::Insert, &b[n]),
+            DiffTag::Equal => push(SegmentOp::Equal, a.get(o)),
+            DiffTag::Delete => push(SegmentOp::Delete, a.get(o)),
+            DiffTag::Insert => push(SegmentOp::Insert, b.get(n)),
             DiffTag::Replace => {
-                push(SegmentOp::Delete, &a[o]);
-                push(SegmentOp::Insert, &b[n]);
+                push(SegmentOp::Delete, a.get(o));
+                push(SegmentOp::Insert, b.get(n));
             }
         }
     }
-    // Fold one-character equal runs between changes into the changes.
+    // Fold one-token equal runs between changes into the changes: a lone shared
+    // character or value between two edits reads better as part of one rewrite.
     let len = raw.len();
     let mut folded: Vec<(SegmentOp, String)> = Vec::new();
-    for (i, (kind, text)) in raw.iter().enumerate() {
+    for (i, (kind, text, count)) in raw.into_iter().enumerate() {
         let between = i > 0 && i + 1 < len;
-        if *kind == SegmentOp::Equal && between && text.chars().count() <= 1 {
+        if kind == SegmentOp::Equal && between && count <= 1 {
             folded.push((SegmentOp::Delete, text.clone()));
-            folded.push((SegmentOp::Insert, text.clone()));
+            folded.push((SegmentOp::Insert, text));
         } else {
-            folded.push((*kind, text.clone()));
+            folded.push((kind, text));
         }
     }
     // Within each run of changes, deletions first, then insertions.
@@ -442,21 +456,402 @@ pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
     }
     flush(&mut out, &mut del, &mut ins);
     // Little in common: a rewrite, shown whole.
-    let longest = a.len().max(b.len());
+    let longest = old.chars().count().max(new.chars().count());
     if equal_chars * 10 < longest * 3 {
         return vec![seg(SegmentOp::Delete, old), seg(SegmentOp::Insert, new)];
     }
     out
 }
 
+/// Units a number may carry, compared with it as one token. A closed list: the
+/// amounts, counts, dates, durations and measures policies state, so that `200万元`,
+/// `11月`, `3个工作日`, `第3条` (as `第` + `3条`) change as values. Longer entries win
+/// (`个月` over `个`, `千瓦时` over `千`); one unit may be divided by another
+/// (`50元/平方米`). A unit not listed leaves the number a token of its own and the
+/// unit as characters, which only makes a diff finer, never wrong; characters that
+/// also begin ordinary words after a number (`成`, `度`, `点`) are left out.
+#[rustfmt::skip]
+const UNITS: &[&str] = &[
+    // Shares.
+    "%", "％", "‰", "个百分点", "百分点", "倍",
+    // Money.
+    "元",
+    // Counts.
+    "个", "家", "人", "人次", "户", "项", "条", "款", "章", "节", "目", "名", "位",
+    "次", "件", "份", "批", "批次", "所", "台", "套", "辆", "张", "篇", "类", "种",
+    "号", "层", "级", "届", "期",
+    // Dates and durations.
+    "年", "年度", "周年", "个月", "月", "月份", "日", "天", "周", "周岁", "岁",
+    "工作日", "个工作日", "季度", "个季度", "小时", "时", "分钟", "分", "秒",
+    // Measures.
+    "平方米", "平方公里", "平方千米", "立方米", "公顷", "亩", "米", "千米", "公里",
+    "厘米", "毫米", "吨", "千克", "公斤", "克", "升", "毫升", "千瓦", "千瓦时", "兆瓦",
+];
+
+/// Orders of magnitude written in characters after Arabic digits (`200万`, `1.5亿`),
+/// which a unit from [`UNITS`] may follow (`200万元`, `3万人`). `百` is not one: it
+/// would split `百分点`.
+const MAGNITUDES: &[&str] = &["万亿", "亿", "万", "千"];
+
+/// Splits `text` into the tokens [`inline_diff`] compares; they concatenate back to
+/// `text`. A token is
+///
+/// - the core of a 文号, `〔2021〕24号` (any bracket editors type for 〔〕, full-width
+///   digits, a `第` before the serial, spaces inside): the issuer's code before it is
+///   a run of Han characters whose start no rule can find in running text
+///   (`根据京政发〔2021〕24号` — `根据` is not part of the code), so the code stays
+///   as characters and a changed year or serial shows the bracket and number whole;
+/// - a number, Arabic digits (ASCII or full-width) with decimal points (`.` `．`)
+///   and thousands separators (`,` before exactly three digits), followed by an
+///   order of magnitude and a unit when they follow ([`MAGNITUDES`], [`UNITS`]),
+///   per another unit after `/` (`50元/平方米`), or else by Latin letters (`5G`,
+///   `10kV`);
+/// - a Latin word: letters (ASCII or full-width) and digits, joined by `-` `_` `/`
+///   `.` when a letter or digit follows (`GB/T`, `ISO9001`, `COVID-19`);
+/// - otherwise one character. Chinese numerals (`三十万元`) are characters too: `一`
+///   and `十` are too common in words to start a number.
+pub(crate) fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let len = doc_number_core(rest)
+            .or_else(|| number(rest))
+            .or_else(|| latin_word(rest))
+            .unwrap_or(c.len_utf8());
+        // The scanners count whole characters; should one ever not, fall back to
+        // one character rather than cut inside one.
+        let (token, tail) = match (rest.get(..len), rest.get(len..)) {
+            (Some(token), Some(tail)) if len > 0 => (token, tail),
+            _ => rest.split_at(c.len_utf8()),
+        };
+        out.push(token);
+        rest = tail;
+    }
+    out
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('Ａ'..='Ｚ').contains(&c) || ('ａ'..='ｚ').contains(&c)
+}
+
+/// The byte length of the characters at the start of `s` that satisfy `f`.
+fn run(s: &str, f: impl Fn(char) -> bool) -> usize {
+    s.char_indices().find(|&(_, c)| !f(c)).map_or(s.len(), |(i, _)| i)
+}
+
+/// The byte length of `s`'s start that is `prefix`, or 0.
+fn lit(s: &str, prefix: &str) -> usize {
+    if s.starts_with(prefix) { prefix.len() } else { 0 }
+}
+
+/// The byte length of a 文号's `〔2021〕24号` at the start of `s`.
+fn doc_number_core(s: &str) -> Option<usize> {
+    let spaces = |s: &str| run(s, |c| matches!(c, ' ' | '\u{3000}'));
+    let open = s.chars().next().filter(|c| "〔[［【(（〖{｛".contains(*c))?;
+    let mut at = open.len_utf8();
+    at += spaces(s.get(at..)?);
+    let year = run(s.get(at..)?, is_digit);
+    if s.get(at..at + year)?.chars().count() != 4 {
+        return None;
+    }
+    at += year;
+    at += spaces(s.get(at..)?);
+    let close = s.get(at..)?.chars().next().filter(|c| "〕]］】)）〗}｝".contains(*c))?;
+    at += close.len_utf8();
+    at += spaces(s.get(at..)?);
+    at += lit(s.get(at..)?, "第");
+    at += spaces(s.get(at..)?);
+    let serial = run(s.get(at..)?, is_digit);
+    if !(1..=6).contains(&s.get(at..at + serial)?.chars().count()) {
+        return None;
+    }
+    at += serial;
+    at += spaces(s.get(at..)?);
+    let end = lit(s.get(at..)?, "号");
+    (end > 0).then_some(at + end)
+}
+
+/// The byte length of a number and its unit at the start of `s`.
+fn number(s: &str) -> Option<usize> {
+    let mut at = run(s, is_digit);
+    if at == 0 {
+        return None;
+    }
+    // Decimal points and thousands separators, each only between digits.
+    loop {
+        let rest = s.get(at..)?;
+        let sep = match rest.chars().next() {
+            Some(sep @ ('.' | '．' | ',')) => sep,
+            _ => break,
+        };
+        let after = rest.get(sep.len_utf8()..)?;
+        let digits = run(after, is_digit);
+        let count = after.get(..digits)?.chars().count();
+        let fits = if sep == ',' { count == 3 } else { count > 0 };
+        if !fits {
+            break;
+        }
+        at += sep.len_utf8() + digits;
+    }
+    let rest = s.get(at..)?;
+    let mut len = unit(rest);
+    if len > 0 {
+        // `元/平方米`, `次/年`: a rate is one value.
+        let per = rest.get(len..).and_then(|r| r.strip_prefix('/')).map_or(0, unit);
+        if per > 0 {
+            len += '/'.len_utf8() + per;
+        }
+        return Some(at + len);
+    }
+    // A number run on into Latin letters names one thing: `5G`, `10kV`.
+    let latin =
+        if rest.chars().next().is_some_and(is_latin) { latin_word(rest) } else { None };
+    Some(at + latin.unwrap_or(0))
+}
+
+/// The byte length of an order of magnitude and a unit, either or both, at the
+/// start of `s`; the longest reading wins (`千瓦时` is a unit, not `千` + `瓦时`).
+fn unit(s: &str) -> usize {
+    let longest =
+        |s: &str, list: &[&str]| list.iter().map(|u| lit(s, u)).max().unwrap_or(0);
+    let magnitude = longest(s, MAGNITUDES);
+    let after = s.get(magnitude..).map_or(0, |r| longest(r, UNITS));
+    longest(s, UNITS).max(magnitude + after)
+}
+
+/// The byte length of a Latin word at the start of `s`.
+fn latin_word(s: &str) -> Option<usize> {
+    if !s.chars().next().is_some_and(is_latin) {
+        return None;
+    }
+    let word = |c: char| is_latin(c) || is_digit(c);
+    let mut at = run(s, word);
+    loop {
+        let rest = s.get(at..)?;
+        let mut chars = rest.chars();
+        match (chars.next(), chars.next()) {
+            (Some(join @ ('-' | '_' | '/' | '.')), Some(next)) if word(next) => {
+                at += join.len_utf8();
+                at += run(s.get(at..)?, word);
+            }
+            _ => break,
+        }
+    }
+    Some(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use SegmentOp::{Delete as D, Equal as E, Insert as I};
 
     #[test]
     fn sentences_keep_closers() {
         assert_eq!(sentences("甲。”乙；丙"), vec!["甲。”", "乙；", "丙"]);
         assert_eq!(sentences(""), Vec::<&str>::new());
+    }
+
+    /// The segments as `(op, text)` pairs, for short assertions.
+    fn ops(old: &str, new: &str) -> Vec<(SegmentOp, String)> {
+        inline_diff(old, new).into_iter().map(|s| (s.op, s.text)).collect()
+    }
+
+    /// The old and new texts the segments spell.
+    fn sides(segments: &[Segment]) -> (String, String) {
+        let (mut old, mut new) = (String::new(), String::new());
+        for s in segments {
+            if s.op != SegmentOp::Insert {
+                old.push_str(&s.text);
+            }
+            if s.op != SegmentOp::Delete {
+                new.push_str(&s.text);
+            }
+        }
+        (old, new)
+    }
+
+    /// The expected segments, written short.
+    fn expect(pairs: &[(SegmentOp, &str)]) -> Vec<(SegmentOp, String)> {
+        pairs.iter().map(|&(op, text)| (op, text.to_string())).collect()
+    }
+
+    /// The tokens of `text`, separated by `|`.
+    fn split(text: &str) -> String {
+        tokens(text).join("|")
+    }
+
+    #[test]
+    fn tokens_read_values_whole() {
+        assert_eq!(
+            split("补贴200万元、1.5亿元、30%、1,000,000元和３０％"),
+            "补|贴|200万元|、|1.5亿元|、|30%|、|1,000,000元|和|３０％"
+        );
+        assert_eq!(split("自2021年11月5日起"), "自|2021年|11月|5日|起");
+        assert_eq!(split("3个月内，第3条第2款"), "3个月|内|，|第|3条|第|2款");
+        assert_eq!(
+            split("3万平方米，5千瓦时，3个百分点"),
+            "3万平方米|，|5千瓦时|，|3个百分点"
+        );
+        assert_eq!(
+            split("每平方米50元/平方米，2次/年"),
+            "每|平|方|米|50元/平方米|，|2次/年"
+        );
+        // A comma that is no thousands separator, a point that ends a marker, a
+        // fraction, a unit not listed.
+        assert_eq!(split("1,2和1.加强3/4成"), "1|,|2|和|1|.|加|强|3|/|4|成");
+    }
+
+    #[test]
+    fn tokens_read_latin_words_and_doc_numbers() {
+        assert_eq!(
+            split("按GB/T 9704-2012和ISO9001"),
+            "按|GB/T| |9704|-|2012|和|ISO9001"
+        );
+        assert_eq!(
+            split("COVID-19疫情，5G网络，10kV，e.g."),
+            "COVID-19|疫|情|，|5G|网|络|，|10kV|，|e.g|."
+        );
+        assert_eq!(split("根据京政发〔2021〕24号"), "根|据|京|政|发|〔2021〕24号");
+        assert_eq!(
+            split("国发[2022]第3号、（２０２１） 8 号"),
+            "国|发|[2022]第3号|、|（２０２１） 8 号"
+        );
+        // Brackets that are no 文号: a year alone, a serial without 号, a short year.
+        assert_eq!(split("（2021）年"), "（|2021|）|年");
+        assert_eq!(split("〔2021〕24条"), "〔|2021|〕|24条");
+        assert_eq!(split("〔21〕24号"), "〔|21|〕|24号");
+    }
+
+    #[test]
+    fn an_amount_changes_whole() {
+        assert_eq!(
+            ops("补贴标准为200万元。", "补贴标准为300万元。"),
+            expect(&[(E, "补贴标准为"), (D, "200万元"), (I, "300万元"), (E, "。")])
+        );
+        assert_eq!(
+            ops("项目总投资1.5亿元。", "项目总投资2亿元。"),
+            expect(&[(E, "项目总投资"), (D, "1.5亿元"), (I, "2亿元"), (E, "。")])
+        );
+        assert_eq!(
+            ops("补贴比例不低于30%。", "补贴比例不低于35%。"),
+            expect(&[(E, "补贴比例不低于"), (D, "30%"), (I, "35%"), (E, "。")])
+        );
+        // Alone, an amount has nothing in common with another: a rewrite.
+        assert_eq!(ops("200万元", "300万元"), expect(&[(D, "200万元"), (I, "300万元")]));
+    }
+
+    #[test]
+    fn a_date_changes_by_its_parts() {
+        assert_eq!(
+            ops("本通知自2021年11月5日起施行。", "本通知自2021年12月5日起施行。"),
+            expect(&[
+                (E, "本通知自2021年"),
+                (D, "11月"),
+                (I, "12月"),
+                (E, "5日起施行。")
+            ])
+        );
+        // One part in common between two changed ones is folded into them.
+        assert_eq!(
+            ops("本通知自2021年11月5日起施行。", "本通知自2022年11月6日起施行。"),
+            expect(&[
+                (E, "本通知自"),
+                (D, "2021年11月5日"),
+                (I, "2022年11月6日"),
+                (E, "起施行。")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_doc_number_changes_by_its_bracket_and_serial() {
+        assert_eq!(
+            ops("根据京政发〔2021〕24号文件执行。", "根据京政发〔2021〕25号文件执行。"),
+            expect(&[
+                (E, "根据京政发"),
+                (D, "〔2021〕24号"),
+                (I, "〔2021〕25号"),
+                (E, "文件执行。")
+            ])
+        );
+        // A 文号 alone shares only its code with the other: a rewrite.
+        assert_eq!(
+            ops("京政发〔2021〕24号", "京政发〔2021〕25号"),
+            expect(&[(D, "京政发〔2021〕24号"), (I, "京政发〔2021〕25号")])
+        );
+    }
+
+    #[test]
+    fn a_latin_word_changes_whole() {
+        assert_eq!(
+            ops("企业应当通过ISO9001认证。", "企业应当通过ISO14001认证。"),
+            expect(&[
+                (E, "企业应当通过"),
+                (D, "ISO9001"),
+                (I, "ISO14001"),
+                (E, "认证。")
+            ])
+        );
+    }
+
+    #[test]
+    fn mixed_text_shows_each_value_and_character() {
+        let old = "对符合条件的企业给予最高200万元补贴，执行GB/T 9704-2012，\
+                   自2021年11月5日起施行，有效期3年。";
+        let new = "对符合条件的企业给予最高300万元奖励，执行GB/T 9704-2012，\
+                   自2021年11月5日起实施，有效期5年。";
+        assert_eq!(
+            ops(old, new),
+            expect(&[
+                (E, "对符合条件的企业给予最高"),
+                (D, "200万元补贴"),
+                (I, "300万元奖励"),
+                (E, "，执行GB/T 9704-2012，自2021年11月5日起"),
+                (D, "施行"),
+                (I, "实施"),
+                (E, "，有效期"),
+                (D, "3年"),
+                (I, "5年"),
+                (E, "。"),
+            ])
+        );
+    }
+
+    /// Every cut of a text mixing every kind of token, and of the half-tokens a cut
+    /// leaves (`〔2021`, `1,00`, `ISO-`, a lone `％`), diffed against the whole and
+    /// against each other: no panic, and the segments spell both sides back.
+    #[test]
+    fn any_cut_of_mixed_text_diffs_safely() {
+        let text = "据京政发〔2021〕24号、国发［２０２２］第３号，对ISO9001/GB/T-企业给予\
+                    1,000,000.5元、1.5亿元、３０％补贴（2021）年，COVID-19期间5G网络\
+                    10kV 𠀀e\u{301}🇨🇳，自2021年11月5日起3个工作日内。";
+        let cuts: Vec<usize> =
+            text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        for &i in &cuts {
+            let (head, tail) = text.split_at(i);
+            for (old, new) in
+                [(head, text), (text, tail), (head, tail), (tail, head), (tail, text)]
+            {
+                assert_eq!(tokens(old).concat(), old);
+                let segments = inline_diff(old, new);
+                assert_eq!(sides(&segments), (old.to_string(), new.to_string()));
+                assert!(segments.iter().all(|s| !s.text.is_empty()));
+            }
+        }
+    }
+
+    #[test]
+    fn long_texts_with_little_in_common_are_a_rewrite() {
+        let old: String = (0..4000).map(|i| format!("第{i}条甲")).collect();
+        let new: String = (0..4000).map(|i| format!("{}元乙", i * 7)).collect();
+        // Past the deadline the diff is coarser, never wrong.
+        let segments = inline_diff(&old, &new);
+        assert_eq!(segments.len(), 2);
+        assert_eq!(sides(&segments), (old, new));
     }
 
     #[test]

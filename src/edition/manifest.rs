@@ -40,6 +40,38 @@ pub struct Manifest {
     /// Template parameters, passed through to the Typst template as data.
     #[serde(default)]
     pub style: BTreeMap<String, Spanned<toml::Value>>,
+    /// How the PDF is written.
+    #[serde(default)]
+    pub pdf: Option<PdfTable>,
+}
+
+/// The `[pdf]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfTable {
+    /// The PDF standards to conform to: `"a-2a"`, `["a-2a", "ua-1"]` or `"none"`.
+    #[serde(default)]
+    pub standard: Option<Spanned<OneOrMany>>,
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One value.
+    One(String),
+    /// Several, in order.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values in order.
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(one) => vec![one.as_str()],
+            OneOrMany::Many(many) => many.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// One `[[category]]` table.

@@ -9,6 +9,7 @@
 pub mod date;
 pub mod front_matter;
 pub mod manifest;
+pub mod pdf;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -62,6 +63,8 @@ pub struct EditionMeta {
     pub previous: Option<(String, Span)>,
     /// The back-matter indexes to generate, in the order listed.
     pub indexes: Vec<crate::indexes::IndexKind>,
+    /// The PDF standards the book conforms to (`[pdf] standard`).
+    pub pdf: pdf::PdfSettings,
 }
 
 impl EditionMeta {
@@ -410,6 +413,7 @@ impl Loader<'_> {
                 }
             }
         }
+        let pdf = self.pdf_settings(manifest);
         EditionMeta {
             title: manifest.title.get_ref().trim().to_string(),
             subtitle: manifest.subtitle.clone(),
@@ -419,6 +423,25 @@ impl Loader<'_> {
             style,
             previous,
             indexes,
+            pdf,
+        }
+    }
+
+    /// `[pdf] standard`, checked by Typst's rules; the default when absent or wrong
+    /// (a wrong one is an error, so the edition is not built).
+    fn pdf_settings(&mut self, manifest: &Manifest) -> pdf::PdfSettings {
+        let Some(value) = manifest.pdf.as_ref().and_then(|t| t.standard.as_ref()) else {
+            return pdf::PdfSettings::default();
+        };
+        match pdf::parse(value.get_ref().values()) {
+            Ok(standards) => pdf::PdfSettings {
+                standards,
+                origin: pdf::Origin::Manifest(Span::new(self.manifest, value.span())),
+            },
+            Err(message) => {
+                self.bad_value(value.span(), &format!("`[pdf] standard`: {message}"));
+                pdf::PdfSettings::default()
+            }
         }
     }
 

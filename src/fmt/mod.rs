@@ -5,7 +5,9 @@
 //!   full-width space after `第X条`);
 //! - a numbered line that stands alone becomes an ATX heading at its rank's level,
 //!   a numbered heading that goes on with text becomes a paragraph again;
-//! - half-width punctuation and spaces in CJK text ([`crate::normalize`]);
+//! - half-width punctuation and spaces in CJK text ([`crate::normalize`]), the
+//!   front matter's title included (where a joint document's issuers keep the
+//!   space between them, [`crate::normalize::normalize_title`]);
 //! - front matter keys in a fixed order; one blank line between blocks; one final
 //!   newline (BOM and CRLF are gone since reading).
 //!
@@ -24,7 +26,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 use crate::cjk::is_cjk;
 use crate::edition::front_matter::{self, FrontMatter, TextMatter};
 use crate::markdown;
-use crate::normalize::normalize_text;
+use crate::normalize::{normalize_text, normalize_title};
 use crate::numbering::{self, Variant, document::plan, recognize};
 
 /// What kind of file is being formatted.
@@ -79,15 +81,19 @@ pub fn format(
     let (head, title, excerpt) = match (role, yaml) {
         (Role::Policy, None) => return Err(FormatError::NoFrontMatter),
         (Role::Policy, Some(yaml)) => {
-            let matter: FrontMatter = crate::edition::front_matter::parse(yaml)
+            let mut matter: FrontMatter = crate::edition::front_matter::parse(yaml)
                 .map_err(|e| FormatError::Yaml(front_matter::error_message(&e)))?;
+            // A title is text like the body, save the spaces between a joint
+            // document's issuers at its start.
+            matter.title = normalize_title(&matter.title);
             let head =
                 if keeps_verbatim(yaml) { verbatim(yaml) } else { yaml::policy(&matter) };
             (head, matter.title.clone(), matter.excerpt)
         }
         (Role::Text, Some(yaml)) => {
-            let matter: TextMatter = crate::edition::front_matter::parse(yaml)
+            let mut matter: TextMatter = crate::edition::front_matter::parse(yaml)
                 .map_err(|e| FormatError::Yaml(front_matter::error_message(&e)))?;
+            matter.title = matter.title.map(|t| normalize_title(&t));
             let head =
                 if keeps_verbatim(yaml) { verbatim(yaml) } else { yaml::text(&matter) };
             (head, matter.title.unwrap_or_default(), false)

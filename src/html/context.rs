@@ -790,6 +790,12 @@ fn inlines<'a>(content: &'a [Inline], links: &Links<'_>) -> Vec<InlineView<'a>> 
             InlineKind::Emph(c) => InlineView::Emph { content: inlines(c, links) },
             InlineKind::Strike(c) => InlineView::Strike { content: inlines(c, links) },
             InlineKind::Code(text) => InlineView::Code { text },
+            // A redline is a PDF of its own; the site shows the book as it is.
+            InlineKind::Inserted { content, .. } => {
+                out.extend(inlines(content, links));
+                continue;
+            }
+            InlineKind::Deleted { .. } => continue,
             InlineKind::Link { dest, content } => {
                 if let Some(id) = book::reference_target(dest) {
                     match links.href(id) {

@@ -185,6 +185,23 @@ pub enum InlineKind {
     },
     /// A hard line break.
     Break,
+    /// Text only in the newer edition, underlined in a redline (`diff --format
+    /// pdf`); never parsed from Markdown. `anchor` labels the first mark of a change,
+    /// for the page the 变更说明 lists it at.
+    Inserted {
+        /// The new text.
+        content: Vec<Inline>,
+        /// The change's label, on its first mark.
+        anchor: Option<String>,
+    },
+    /// Text only in the older edition, struck through in a redline; not part of the
+    /// book's text.
+    Deleted {
+        /// The old text.
+        content: Vec<Inline>,
+        /// The change's label, on its first mark.
+        anchor: Option<String>,
+    },
 }
 
 /// The plain text of inlines, as a reader sees it.
@@ -201,8 +218,11 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             InlineKind::Strong(c) | InlineKind::Emph(c) | InlineKind::Strike(c) => {
                 push_plain(c, out)
             }
-            InlineKind::Link { content, .. } => push_plain(content, out),
+            InlineKind::Link { content, .. } | InlineKind::Inserted { content, .. } => {
+                push_plain(content, out)
+            }
             InlineKind::Break => out.push('\n'),
+            InlineKind::Deleted { .. } => {}
         }
     }
 }

@@ -501,7 +501,9 @@ pub fn walk_inlines(blocks: &[Block], visit: &mut impl FnMut(&Inline)) {
             if let InlineKind::Strong(c)
             | InlineKind::Emph(c)
             | InlineKind::Strike(c)
-            | InlineKind::Link { content: c, .. } = &inline.kind
+            | InlineKind::Link { content: c, .. }
+            | InlineKind::Inserted { content: c, .. }
+            | InlineKind::Deleted { content: c, .. } = &inline.kind
             {
                 inlines(c, visit);
             }
@@ -520,6 +522,21 @@ pub fn walk_inlines(blocks: &[Block], visit: &mut impl FnMut(&Inline)) {
                 rows.iter().flatten().for_each(|c| inlines(&c.content, visit))
             }
             Block::Image { .. } | Block::Code { .. } | Block::Rule { .. } => {}
+        }
+    }
+}
+
+/// Calls `visit` with the alt text and location of every image of `blocks`, in
+/// reading order: for the alt-text checks of `check` and of the PDF standards.
+pub fn walk_images(blocks: &[Block], visit: &mut impl FnMut(&str, &Span)) {
+    for block in blocks {
+        match block {
+            Block::Image { alt, span, .. } => visit(alt, span),
+            Block::List { items, .. } => {
+                items.iter().for_each(|item| walk_images(item, visit))
+            }
+            Block::Quote { blocks, .. } => walk_images(blocks, visit),
+            _ => {}
         }
     }
 }

@@ -4,6 +4,10 @@
 //! `fmt` (normalising hand-written sources) apply exactly the same rules, which are
 //! the ones DESIGN.md promises: only characters next to CJK text change, so Latin
 //! words, URLs, e-mail addresses, phone numbers and standard numbers survive.
+//!
+//! A title is normalised alike, with one exception ([`normalize_title`]): a joint
+//! document's title keeps the space between its issuers' names at its start, as
+//! published (`北京市医疗保障局 北京市人力资源和社会保障局关于…`).
 
 use crate::cjk::is_cjk;
 
@@ -150,7 +154,13 @@ fn space_is_removable(a: char, b: char) -> bool {
 /// letters and its number as in `GB/T 9704-2012`) are kept, collapsed to one.
 pub fn cjk_spacing(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
+    spacing(&chars, &[])
+}
+
+/// [`cjk_spacing`] of `chars`, keeping one space for each run of spaces that starts at
+/// an index in `keep`.
+fn spacing(chars: &[char], keep: &[usize]) -> String {
+    let mut out = String::with_capacity(chars.len() * 3);
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -162,6 +172,7 @@ pub fn cjk_spacing(text: &str) -> String {
             let before = start.checked_sub(1).map(|k| chars[k]);
             let after = chars.get(i).copied();
             match (before, after) {
+                (Some(_), Some(_)) if keep.contains(&start) => out.push(' '),
                 (Some(a), Some(b)) if !space_is_removable(a, b) => out.push(' '),
                 _ => {}
             }
@@ -177,6 +188,75 @@ pub fn cjk_spacing(text: &str) -> String {
 /// widening first (it looks past spaces), then spacing (a widened mark is CJK).
 pub fn normalize_text(text: &str) -> String {
     cjk_spacing(&punctuation_width(text))
+}
+
+/// [`normalize_text`] for a document's title: the same, except that the spaces that
+/// separate the issuing bodies of a joint document at the title's start stay (one
+/// each), as GB/T 9704 titles and the published books print them:
+/// `北京市医疗保障局 北京市人力资源和社会保障局关于…`. See [`issuer_spaces`].
+pub fn normalize_title(title: &str) -> String {
+    let chars: Vec<char> = punctuation_width(title).chars().collect();
+    spacing(&chars, &issuer_spaces(&chars))
+}
+
+/// How the name of an issuing body ends (局, 委, 委员会, 厅, 办公室, 政府, 部, 署, 院, 会,
+/// 行, 中心, …), by its last character.
+const BODY_ENDS: &[char] = &[
+    '局', '委', '厅', '办', '室', '府', '部', '署', '院', '会', '行', '心', '社', '联',
+    '处',
+];
+
+/// What follows the last issuer's name in a title: 关于…, or 印发/转发… a document.
+const AFTER_ISSUERS: &[&str] = &["关于", "印发", "转发", "批转", "联合", "发布", "公布"];
+
+/// The longest name of an issuing body, in characters.
+const BODY_MAX_CHARS: usize = 30;
+
+/// Whether `c` can be part of an issuing body's name (Han, full-width brackets as in
+/// `中国（北京）自由贸易试验区管理委员会`), not punctuation that ends or lists one.
+fn in_body_name(c: char) -> bool {
+    is_cjk(c) && !"，。、；：！？《》“”‘’〔〕【】「」…—·".contains(c)
+}
+
+/// Where, at the start of a title, runs of spaces separate issuing bodies: the index
+/// of each run's first space. Only when the title starts with two or more names
+/// separated by spaces, each ending like an issuing body ([`BODY_ENDS`]), the last
+/// one followed by 关于 or similar ([`AFTER_ISSUERS`]); anything else (a line break
+/// left in a word, `北京市人民政府 关于`, a space later in the title) keeps nothing.
+fn issuer_spaces(chars: &[char]) -> Vec<usize> {
+    let mut keep = Vec::new();
+    let mut i = 0;
+    loop {
+        let start = i;
+        while i < chars.len() && in_body_name(chars[i]) && i - start < BODY_MAX_CHARS + 2
+        {
+            i += 1;
+        }
+        let name = &chars[start..i];
+        // The last issuer: its name, then 关于 or 印发 … without a space between.
+        let issued = !keep.is_empty()
+            && (2..=name.len().min(BODY_MAX_CHARS)).any(|k| {
+                BODY_ENDS.contains(&name[k - 1])
+                    && AFTER_ISSUERS.iter().any(|w| {
+                        let w: Vec<char> = w.chars().collect();
+                        name[k..].starts_with(&w)
+                    })
+            });
+        if issued {
+            return keep;
+        }
+        // An issuer before another one: a whole name, then spaces.
+        let named = name.len() >= 2
+            && name.len() <= BODY_MAX_CHARS
+            && name.last().is_some_and(|c| BODY_ENDS.contains(c));
+        if !named || chars.get(i) != Some(&' ') {
+            return Vec::new();
+        }
+        keep.push(i);
+        while chars.get(i) == Some(&' ') {
+            i += 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -234,6 +314,62 @@ mod tests {
         assert_eq!(
             cjk_spacing("邮箱 rkjtc@wjw.beijing.gov.cn。"),
             "邮箱rkjtc@wjw.beijing.gov.cn。"
+        );
+    }
+
+    #[test]
+    fn a_joint_title_keeps_the_spaces_between_its_issuers() {
+        for title in [
+            "北京市医疗保障局 北京市人力资源和社会保障局关于调整本市基本医疗保险药品报销范围的通知",
+            "国家税务总局 财政部关于延续实施制造业中小微企业延缓缴纳部分税费有关事项的公告",
+            "财政部 税务总局关于进一步实施小微企业所得税优惠政策的公告",
+            "中共中央办公厅 国务院办公厅印发《关于提高技术工人待遇的意见》的通知",
+            "北京市人力资源和社会保障局 北京市工商业联合会 北京市总工会关于做好技能人才工作的意见",
+            "中国（北京）自由贸易试验区管理委员会 北京市商务局关于印发《若干措施》的通知",
+        ] {
+            assert_eq!(normalize_title(title), title);
+        }
+        // Several spaces are one; a half-width comma later in the title still widens.
+        assert_eq!(
+            normalize_title("财政部   税务总局关于小微企业,个体工商户的公告"),
+            "财政部 税务总局关于小微企业，个体工商户的公告"
+        );
+    }
+
+    #[test]
+    fn other_spaces_in_a_title_go() {
+        for (title, fixed) in [
+            // One issuer: the space before 关于 is a line break.
+            (
+                "北京市人民政府 关于支持综合保税区高质量发展的实施意见",
+                "北京市人民政府关于支持综合保税区高质量发展的实施意见",
+            ),
+            // A line break inside a name, or later in the title.
+            (
+                "北京市医疗保 障局关于调整药品报销范围的通知",
+                "北京市医疗保障局关于调整药品报销范围的通知",
+            ),
+            (
+                "北京市医疗保障局 北京市人力资源和社会保障局关于调整 本市药品报销范围的通知",
+                "北京市医疗保障局 北京市人力资源和社会保障局关于调整本市药品报销范围的通知",
+            ),
+            // Not an issuer before the space, or no 关于 after the last one.
+            (
+                "北京市培育和激发 市场主体活力持续优化营商环境实施方案",
+                "北京市培育和激发市场主体活力持续优化营商环境实施方案",
+            ),
+            (
+                "北京市医疗保障局 北京市人力资源和社会保障局",
+                "北京市医疗保障局北京市人力资源和社会保障局",
+            ),
+            ("关于 外国人参加养老保险的通知", "关于外国人参加养老保险的通知"),
+        ] {
+            assert_eq!(normalize_title(title), fixed, "{title}");
+        }
+        // Body text is not a title: the same words lose the space there.
+        assert_eq!(
+            normalize_text("财政部 税务总局关于进一步实施小微企业所得税优惠政策的公告"),
+            "财政部税务总局关于进一步实施小微企业所得税优惠政策的公告"
         );
     }
 

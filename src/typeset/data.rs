@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use super::fonts::FontPlan;
 use crate::book::{self, Book, Images, Markers, Policy, Text};
-use crate::markdown::{Block, Cell, Doc, Inline, InlineKind, table_columns};
+use crate::markdown::{Block, Cell, Doc, Inline, InlineKind, plain_text, table_columns};
 use crate::numbering::MarkerKind;
+use crate::numbering::outline::HEADING_MAX_CHARS;
 
 /// The JSON files the template reads: `book.json` (metadata, fonts, intro, and per
 /// category the paths of its policies' files) and one `policy/<n>.json` per policy.
@@ -87,6 +88,7 @@ fn book_json_with(
             .collect(),
         changes: book.changes.as_ref(),
         indexes: &book.indexes,
+        redline: book.redline.as_ref(),
     };
     serde_json::to_vec(&view).context("serialising book.json for Typst")
 }
@@ -108,6 +110,9 @@ struct BookFilesView<'a> {
     /// The back-matter indexes: (kind, id, title, groups: (heading, entries:
     /// (policy, key, title))).
     indexes: &'a [crate::indexes::Index],
+    /// A redline's 变更说明 (`none` in a normal build): previous, previous_title,
+    /// added, removed, revised, entries: (kind, title, detail, target: a label or none).
+    redline: Option<&'a crate::diff::redline::Notes>,
 }
 
 #[derive(Serialize)]
@@ -136,6 +141,8 @@ struct PolicyView<'a> {
     excerpt: bool,
     /// 「有效期至…」, 「已失效」, … beside the title; `none` when simply in force.
     mark: Option<&'a str>,
+    /// In a redline: `added` or `revised`, flagged beside the title; else `none`.
+    redline: Option<&'static str>,
     blocks: Vec<BlockView<'a>>,
 }
 
@@ -149,7 +156,12 @@ enum BlockView<'a> {
         centered: bool,
         text: Vec<InlineView<'a>>,
     },
+    /// `keep`: a numbered line that stands alone like a heading without being one
+    /// (`（一）提交申报材料` under an article, `第五条　（技术征选流程）`): kept on the page
+    /// of the paragraph after it. Written only when true.
     Para {
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        keep: bool,
         text: Vec<InlineView<'a>>,
     },
     List {
@@ -218,6 +230,16 @@ enum NodeView<'a> {
         dest: &'a str,
         text: Vec<InlineView<'a>>,
     },
+    /// Redline marks: new text underlined, old text struck through; `anchor` labels
+    /// a change's first mark.
+    Ins {
+        text: Vec<InlineView<'a>>,
+        anchor: Option<&'a str>,
+    },
+    Del {
+        text: Vec<InlineView<'a>>,
+        anchor: Option<&'a str>,
+    },
     /// A cross-reference to a heading id: printed with the target's page.
     Ref {
         id: &'a str,
@@ -243,6 +265,7 @@ fn policy_view<'a>(policy: &'a Policy, book: &Book) -> PolicyView<'a> {
         date: printed.date.map(|d| d.chinese()),
         excerpt: policy.meta.excerpt,
         mark: book.mark(policy),
+        redline: book.redline.as_ref().and_then(|r| r.flags.get(&policy.id).copied()),
         blocks: blocks(&policy.doc, &policy.markers, Some(&policy.id)),
     }
 }
@@ -277,7 +300,9 @@ fn block_view<'a>(block: &'a Block, markers: &Markers) -> BlockView<'a> {
             centered: is_chapter(block, markers),
             text: inlines(content),
         },
-        Block::Para { content, .. } => BlockView::Para { text: inlines(content) },
+        Block::Para { content, .. } => {
+            BlockView::Para { keep: stands_alone(block, markers), text: inlines(content) }
+        }
         Block::List { start, items, .. } => BlockView::List {
             start: *start,
             items: items
@@ -328,9 +353,37 @@ fn inlines(content: &[Inline]) -> Vec<InlineView<'_>> {
                 }
             },
             InlineKind::Break => InlineView::Node(NodeView::Break),
+            InlineKind::Inserted { content, anchor } => InlineView::Node(NodeView::Ins {
+                text: inlines(content),
+                anchor: anchor.as_deref(),
+            }),
+            InlineKind::Deleted { content, anchor } => InlineView::Node(NodeView::Del {
+                text: inlines(content),
+                anchor: anchor.as_deref(),
+            }),
         });
     }
     out
+}
+
+/// Whether a paragraph is a numbered line that stands alone: its marker counts in the
+/// policy's numbering (not an attachment list, a list item or a quote) and what follows
+/// the marker is short, with no `。` and no closing `；：！？，、` (as a heading's text,
+/// [`crate::numbering::outline::is_heading`], whatever the marker's rank).
+fn stands_alone(para: &Block, markers: &Markers) -> bool {
+    let Block::Para { content, .. } = para else { return false };
+    let Some(marker) = markers.of(para).filter(|m| m.plan.is_some()) else {
+        return false;
+    };
+    let plain = plain_text(content);
+    let Some(rest) = plain.get(marker.marker.range.end..) else { return false };
+    let rest = rest.trim_matches(|c: char| c.is_whitespace());
+    let count = rest.chars().count();
+    (1..=HEADING_MAX_CHARS).contains(&count)
+        && !rest.contains('。')
+        && !rest.ends_with([
+            '。', '；', '：', '！', '？', '，', '、', ';', ':', '!', '?', ',',
+        ])
 }
 
 /// Whether a heading is a chapter or section title (第一章, 第一节).

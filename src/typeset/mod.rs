@@ -11,6 +11,7 @@ pub mod data;
 pub mod folder;
 pub mod fonts;
 pub mod query;
+pub mod standard;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -97,6 +98,9 @@ pub fn layout(
         );
     }
     check_coverage(book, fonts, sources, diags);
+    if !standard::preflight(book, diags) || diags.has_errors() {
+        return Ok(None);
+    }
 
     let date = book.meta.published.or(book.meta.period.map(|p| p.1));
     let today = date
@@ -151,7 +155,15 @@ pub fn export(
     diags: &mut Diagnostics,
 ) -> Option<Exported> {
     let started = Instant::now();
+    let standards = match book.meta.pdf.typst() {
+        Ok(standards) => standards,
+        Err(message) => {
+            diags.push(Diagnostic::error("pdf-standard", message));
+            return None;
+        }
+    };
     let options = PdfOptions {
+        standards,
         ident: Smart::Custom(format!("huibian/{}", book.id)),
         creator: Smart::Custom(Some(format!("huibian {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(laid.today)),
@@ -165,6 +177,13 @@ pub fn export(
             let mut template_source = None;
             for error in &errors {
                 let diagnostic = match slot.as_ref() {
+                    // What a standard forbids is the edition's business, not the
+                    // template's.
+                    _ if !book.meta.pdf.standards.is_empty()
+                        && error.message.starts_with("PDF") =>
+                    {
+                        standard::refusal(error, &book.meta.pdf)
+                    }
                     Some(world) => convert(error, world, sources, &mut template_source),
                     None => Diagnostic::error("typst", error.message.to_string()),
                 };
@@ -216,9 +235,27 @@ fn check_coverage(
 ) {
     let mut missing: BTreeMap<char, Option<Span>> = BTreeMap::new();
     let mut seen = std::collections::HashSet::new();
+    // A control character has no glyph: without a standard it is left to the
+    // `control-character` check's warning; a standard forbids writing it at all.
+    // Line and page breaks (tab, VT, FF) are breaks to Typst, never glyphs.
+    let strict = book.meta.pdf.forbids_missing_glyphs();
+    // The standards also forbid U+FEFF and U+FFFE in the text (the BOM pasted into
+    // a paragraph), though renderers draw nothing for them.
+    let forbidden = |c: char| strict && matches!(c, '\u{FEFF}' | '\u{FFFE}');
+    let drawn = |c: char| {
+        if forbidden(c) {
+            true
+        } else if c.is_control() {
+            strict && !matches!(c, '\t' | '\n' | '\r' | '\u{b}' | '\u{c}')
+        } else {
+            !c.is_whitespace() && !is_default_ignorable(c)
+        }
+    };
     let mut visit = |text: &str, span: Option<&Span>| {
         for c in text.chars() {
-            if !c.is_whitespace() && !c.is_control() && seen.insert(c) && !fonts.covers(c)
+            if drawn(c)
+                && seen.insert(c)
+                && (c.is_control() || forbidden(c) || !fonts.covers(c))
             {
                 // Narrow the span to the character itself when the source shows it.
                 let exact = span.map(|span| {
@@ -248,17 +285,50 @@ fn check_coverage(
             walk_blocks(&policy.doc.blocks, &mut visit);
         }
     }
+    let pdf = &book.meta.pdf;
     for (c, span) in missing {
-        let mut diagnostic = Diagnostic::warning(
-            "glyph",
-            format!("no installed font has the character `{c}` (U+{:04X}); it will print as a box", c as u32),
-        )
+        // Never echo a control character to the terminal.
+        let shown = if c.is_control() { String::new() } else { format!("`{c}` ") };
+        let mut diagnostic = if matches!(c, '\u{FEFF}' | '\u{FFFE}') || c.is_control() {
+            Diagnostic::error(
+                "glyph",
+                format!("the invisible character U+{:04X} cannot be written into a PDF that conforms to {}", c as u32, pdf.label()),
+            )
+            .with_hint(format!("delete it (it is invisible: a byte-order mark or a control character pasted with the text); the standard is {}", pdf.chosen_where()))
+        } else if pdf.forbids_missing_glyphs() {
+            Diagnostic::error(
+                "glyph",
+                format!(
+                    "no installed font has the character {shown}(U+{:04X}), and {} forbids printing it as a box",
+                    c as u32,
+                    pdf.label()
+                ),
+            )
+            .with_hint(format!("the standard is {}", pdf.chosen_where()))
+        } else {
+            Diagnostic::warning(
+                "glyph",
+                format!("no installed font has the character {shown}(U+{:04X}); it will print as a box", c as u32),
+            )
+        }
         .with_hint(INSTALL_HINT);
         if let Some(span) = span {
             diagnostic = diagnostic.with_span(span);
         }
         diags.push(diagnostic);
     }
+}
+
+/// Unicode's default-ignorable code points (zero-width spaces and joiners, bidi
+/// controls, variation selectors, the BOM): a renderer draws nothing for them, so
+/// no font needs a glyph.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Text of every inline in `blocks`, with its span.

@@ -191,8 +191,28 @@ fn a_character_no_font_has_is_reported_where_it_is_written() {
     copy_dir(&fixture("basic"), &ed);
     // A supplementary private-use character: no installed font draws it.
     edit(&ed, POLICY, "按照《国务院", "按照\u{F0000}《国务院");
-    let output =
-        huibian(&["build", path_str(&ed), "--out", path_str(&work.path().join("out"))]);
+    let out = work.path().join("out");
+    // Under the default PDF/A-2a + PDF/UA-1, an empty glyph box is forbidden: an
+    // error, and nothing written.
+    let output = huibian(&["build", path_str(&ed), "--out", path_str(&out)]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("error[glyph]: no installed font has the character"),
+        "{message}"
+    );
+    assert!(message.contains("forbids printing it as a box"), "{message}");
+    assert!(message.contains("规范性文件失效.md:9:3"), "{message}");
+    assert!(!out.join("ed/ed.pdf").exists());
+    // Without a standard, the book builds with the box and a warning.
+    let output = huibian(&[
+        "build",
+        path_str(&ed),
+        "--out",
+        path_str(&out),
+        "--pdf-standard",
+        "none",
+    ]);
     let message = stderr(&output);
     assert!(output.status.success(), "{message}");
     assert!(

@@ -27,7 +27,8 @@ fn findings_fixture_reports_each_kind_exactly() {
         })
         .collect();
     insta::assert_snapshot!(findings.join("\n"));
-    assert_eq!(json[0]["errors"], 10);
+    // The image without alt text is an error under the default PDF/A-2a + PDF/UA-1.
+    assert_eq!(json[0]["errors"], 11);
 }
 
 #[test]

@@ -11,7 +11,7 @@ fn edition() -> PathBuf {
 }
 
 /// `sources/2021-Q4`, built once into a temporary folder.
-fn built() -> &'static (tempfile::TempDir, PathBuf) {
+pub(crate) fn built() -> &'static (tempfile::TempDir, PathBuf) {
     static BUILT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     BUILT.get_or_init(|| {
         let out = tempfile::tempdir().unwrap();

@@ -50,6 +50,15 @@ fn policy(dir: &Path, corpus_file: &str) {
     std::fs::copy(corpus(corpus_file), dir.join("p.md")).unwrap();
 }
 
+/// Builds the case's edition without a PDF standard, for text the default
+/// PDF/A-2a + PDF/UA-1 refuses (the refusal is a case of its own).
+fn no_pdf_standard(dir: &Path) {
+    let path = dir.join("edition.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n[pdf]\nstandard = \"none\"\n");
+    std::fs::write(&path, text).unwrap();
+}
+
 fn corpus(name: &str) -> PathBuf {
     root().join("tests/hostile").join(name)
 }
@@ -219,7 +228,12 @@ cases! {
     },
     zero_width_and_bidi_override_characters => Case {
         name: "zero-width and bidi-override characters",
-        setup: |d| policy(d, "zero-width-bidi.md"),
+        // Without a PDF standard: the default one refuses the BOM inside the text
+        // (the next case).
+        setup: |d| {
+            policy(d, "zero-width-bidi.md");
+            no_pdf_standard(d);
+        },
         heavy: false,
         // The override reverses what follows it as Unicode says (in the PDF and the
         // browser alike), hence the located warning.
@@ -228,11 +242,36 @@ cases! {
             literals: &["符与", "隔离"],
         },
     },
+    zero_width_and_bidi_under_the_default_pdf_standard => Case {
+        name: "zero-width and bidi characters under PDF/A-2a + PDF/UA-1",
+        setup: |d| policy(d, "zero-width-bidi.md"),
+        heavy: false,
+        // PDF/A and PDF/UA forbid U+FEFF in the text; the bidi controls and the
+        // zero-width characters, which no font needs to draw, pass.
+        expect: Fails {
+            exit: 1,
+            must_mention: &["error[glyph]", "U+FEFF", "p.md:6:6", "PDF/A-2a + PDF/UA-1"],
+        },
+    },
+    c0_control_characters_under_the_default_pdf_standard => Case {
+        name: "C0 control characters under PDF/A-2a + PDF/UA-1",
+        setup: |d| policy(d, "control-characters.md"),
+        heavy: false,
+        // A bell cannot be written into an archival PDF; form feeds and vertical
+        // tabs are line breaks to the typesetter and pass.
+        expect: Fails {
+            exit: 1,
+            must_mention: &["error[glyph]", "U+0007", "p.md:6:22"],
+        },
+    },
     c0_control_characters => Case {
         // Pasted from a PDF (form feed between pages) or Word (vertical tab per line
         // break): invisible, and shown differently by the PDF and a browser.
         name: "C0 control characters",
-        setup: |d| policy(d, "control-characters.md"),
+        setup: |d| {
+            policy(d, "control-characters.md");
+            no_pdf_standard(d);
+        },
         heavy: false,
         expect: Builds {
             mentions: &["warning[control-character]", "U+000C (form feed)", "p.md:6:7"],

@@ -4,6 +4,7 @@
 mod prelude;
 
 mod add;
+mod archival;
 mod bad_input;
 mod browser;
 mod build;
@@ -19,6 +20,7 @@ mod interrupted;
 mod media;
 mod new;
 mod one_way;
+mod redline;
 mod search_js;
 mod serve;
 mod serve_churn;
