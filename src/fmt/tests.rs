@@ -23,6 +23,26 @@ fn messy_policy_becomes_canonical() {
 }
 
 #[test]
+fn a_title_is_normalised_but_a_joint_title_keeps_its_issuers_apart() {
+    let body = "为贯彻落实有关要求，现就有关问题通知如下。\n";
+    for (title, want) in [
+        (
+            "北京市医疗保障局  北京市人力资源和社会保障局关于调整药品报销范围(试行)的通知",
+            "北京市医疗保障局 北京市人力资源和社会保障局关于调整药品报销范围（试行）的通知",
+        ),
+        ("北京市进一步强化 节能实施方案", "北京市进一步强化节能实施方案"),
+        (
+            "北京市人民政府 关于支持综合保税区的实施意见",
+            "北京市人民政府关于支持综合保税区的实施意见",
+        ),
+    ] {
+        let out = fmt_policy(&format!("---\ntitle: {title}\n---\n{body}"));
+        assert_eq!(out, format!("---\ntitle: {want}\n---\n{body}"), "{title}");
+        assert_eq!(fmt_policy(&out), out, "idempotent");
+    }
+}
+
+#[test]
 fn articles_and_chapters() {
     let head = "---\ntitle: 北京市单用途预付卡管理条例\n---\n";
     let messy = format!(

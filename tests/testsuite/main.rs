@@ -25,3 +25,4 @@ mod search_js;
 mod serve;
 mod serve_churn;
 mod toc;
+mod typography;
