@@ -22,19 +22,16 @@ pub(super) const ASSETS: &str = "assets";
 pub(super) fn check_doc(doc: &Doc, pdf: &PdfSettings, diags: &mut Diagnostics) {
     for span in images_without_alt(doc) {
         let diagnostic = if pdf.requires_alt_text() {
-            Diagnostic::error(
-                "image-no-alt",
-                format!("an image with no alt text: {} needs a description of every image", pdf.label()),
-            )
-            .with_hint(format!("describe it between the brackets: `![审批流程图](…)`; the standard is {}", pdf.chosen_where()))
+            crate::typeset::standard::missing_alt_text(&span, pdf)
         } else {
             Diagnostic::warning(
                 "image-no-alt",
                 "an image with no alt text: the PDF's tags, screen readers and the search have nothing to say of it",
             )
             .with_hint("describe it between the brackets: `![审批流程图](…)`")
+            .with_span(span)
         };
-        diags.push(diagnostic.with_span(span));
+        diags.push(diagnostic);
     }
 }
 

@@ -380,13 +380,16 @@ fn set_anchor(inlines: &mut [Inline], anchor: String) {
     }
 }
 
-/// How a run of a slot's text is set: what a changed paragraph keeps of its look
-/// (a bold lead-in such as `1.支持基础研究和成果转化。`); links and code become text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a run of a slot's text is set: what a changed paragraph keeps of its look (a
+/// bold lead-in such as `1.支持基础研究和成果转化。`, a link or a cross-reference with
+/// its page); what is nested inside those, and code, is set as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Style {
     Plain,
     Strong,
     Emph,
+    /// A link or a cross-reference, to this destination.
+    Link(String),
 }
 
 /// The top-level runs of `content`, whose texts join to its plain text.
@@ -396,6 +399,9 @@ fn runs(content: &[Inline]) -> Vec<(String, Style)> {
         .map(|inline| match &inline.kind {
             InlineKind::Strong(c) => (plain_text(c), Style::Strong),
             InlineKind::Emph(c) => (plain_text(c), Style::Emph),
+            InlineKind::Link { dest, content } => {
+                (plain_text(content), Style::Link(dest.clone()))
+            }
             _ => (plain_text(std::slice::from_ref(inline)), Style::Plain),
         })
         .filter(|(text, _)| !text.is_empty())
@@ -422,16 +428,19 @@ fn segments_to_inlines(
         }
         out
     };
-    let styled = |t: &str, style: Style| -> Vec<Inline> {
+    let styled = |t: &str, style: &Style| -> Vec<Inline> {
         match style {
             Style::Plain => text(t),
             Style::Strong => vec![inline(InlineKind::Strong(text(t)))],
             Style::Emph => vec![inline(InlineKind::Emph(text(t)))],
+            Style::Link(dest) => {
+                vec![inline(InlineKind::Link { dest: dest.clone(), content: text(t) })]
+            }
         }
     };
     // The new text's characters, each with its run's style, consumed in order by
     // the equal and inserted segments (which spell the new text exactly).
-    let mut styles = runs.iter().flat_map(|(t, style)| t.chars().map(move |_| *style));
+    let mut styles = runs.iter().flat_map(|(t, style)| t.chars().map(move |_| style));
     let mut out = Vec::new();
     for segment in segments {
         if segment.op == SegmentOp::Delete {
@@ -442,16 +451,16 @@ fn segments_to_inlines(
             continue;
         }
         // Split the segment where the style changes.
-        let mut pieces: Vec<(String, Style)> = Vec::new();
+        let mut pieces: Vec<(String, &Style)> = Vec::new();
         for c in segment.text.chars() {
-            let style = styles.next().unwrap_or(Style::Plain);
+            let style = styles.next().unwrap_or(&Style::Plain);
             match pieces.last_mut() {
                 Some((piece, s)) if *s == style => piece.push(c),
                 _ => pieces.push((c.to_string(), style)),
             }
         }
         let content: Vec<Inline> =
-            pieces.iter().flat_map(|(piece, style)| styled(piece, *style)).collect();
+            pieces.iter().flat_map(|(piece, style)| styled(piece, style)).collect();
         if segment.op == SegmentOp::Insert {
             out.push(inline(InlineKind::Inserted { content, anchor: None }));
         } else {
@@ -491,31 +500,54 @@ fn describe(segments: &[Segment], section: Option<&str>) -> String {
 fn slots(blocks: &[Block], exact: bool) -> Vec<Slot> {
     let mut out: Vec<Slot> = Vec::new();
     let mut section: Option<String> = None;
-    visit_slots(blocks, &mut |span, (content, heading)| {
-        let plain = plain_text(content);
-        if heading {
-            section = Some(plain.trim().to_string());
-        }
-        let trimmed = plain.trim();
-        let key = if exact { trimmed.to_string() } else { normalize_text(trimmed) };
-        out.push(Slot {
-            plain,
-            key,
-            section: section.clone(),
-            span: span.clone(),
-            runs: runs(content),
-        });
+    visit_slots(blocks, &mut |span, view| {
+        let (plain, key, runs) = match view {
+            SlotView::Text { content, heading } => {
+                let plain = plain_text(content);
+                if heading {
+                    section = Some(plain.trim().to_string());
+                }
+                let trimmed = plain.trim();
+                let key =
+                    if exact { trimmed.to_string() } else { normalize_text(trimmed) };
+                (plain, key, runs(content))
+            }
+            // An image is its description and its file: a new file under the same
+            // name is no change, a renamed or re-described one is.
+            SlotView::Image { alt, path } => {
+                let plain = image_note(alt);
+                (plain.clone(), format!("![{alt}]({path})"), vec![(plain, Style::Plain)])
+            }
+        };
+        out.push(Slot { plain, key, section: section.clone(), span: span.clone(), runs });
     });
     out
 }
 
-/// Calls `visit` with each slot's span and (content, whether a heading), in the
-/// order [`apply`] meets them.
-fn visit_slots(blocks: &[Block], visit: &mut impl FnMut(&Span, (&[Inline], bool))) {
+/// What a slot is, as [`visit_slots`] shows it.
+enum SlotView<'a> {
+    /// A paragraph, heading or table cell.
+    Text { content: &'a [Inline], heading: bool },
+    /// An image: its marks go in a note before it, `〔图：alt〕`.
+    Image { alt: &'a str, path: &'a str },
+}
+
+/// The text that stands for an image among the marks.
+fn image_note(alt: &str) -> String {
+    format!("〔图：{}〕", alt.trim())
+}
+
+/// Calls `visit` with each slot's span and what it is, in the order [`apply`] meets
+/// them.
+fn visit_slots(blocks: &[Block], visit: &mut impl FnMut(&Span, SlotView<'_>)) {
     for block in blocks {
         match block {
-            Block::Heading { content, span, .. } => visit(span, (content, true)),
-            Block::Para { content, span } => visit(span, (content, false)),
+            Block::Heading { content, span, .. } => {
+                visit(span, SlotView::Text { content, heading: true })
+            }
+            Block::Para { content, span } => {
+                visit(span, SlotView::Text { content, heading: false })
+            }
             Block::List { items, .. } => {
                 for item in items {
                     visit_slots(item, visit);
@@ -524,10 +556,16 @@ fn visit_slots(blocks: &[Block], visit: &mut impl FnMut(&Span, (&[Inline], bool)
             Block::Quote { blocks, .. } => visit_slots(blocks, visit),
             Block::Table { rows, .. } => {
                 for cell in rows.iter().flatten() {
-                    visit(&cell.span, (&cell.content, false));
+                    visit(
+                        &cell.span,
+                        SlotView::Text { content: &cell.content, heading: false },
+                    );
                 }
             }
-            Block::Image { .. } | Block::Code { .. } | Block::Rule { .. } => {}
+            Block::Image { alt, path, span } => {
+                visit(span, SlotView::Image { alt, path })
+            }
+            Block::Code { .. } | Block::Rule { .. } => {}
         }
     }
 }
@@ -598,7 +636,26 @@ fn apply(
                     *index += 1;
                 }
             }
-            Block::Image { .. } | Block::Code { .. } | Block::Rule { .. } => {}
+            // The image stays as it is; a note before it carries its marks.
+            Block::Image { span, .. } => {
+                if let Some(edit) = edits.get_mut(*index) {
+                    let mut anchor = edit.anchor.take();
+                    let mut notes: Vec<Vec<Inline>> =
+                        std::mem::take(&mut edit.deleted_before)
+                            .into_iter()
+                            .map(|text| vec![deleted(text, span)])
+                            .collect();
+                    notes.extend(edit.content.take());
+                    for mut content in notes {
+                        if let Some(anchor) = anchor.take() {
+                            set_anchor(&mut content, anchor);
+                        }
+                        out.push(Block::Para { content, span: span.clone() });
+                    }
+                }
+                *index += 1;
+            }
+            Block::Code { .. } | Block::Rule { .. } => {}
         }
         out.push(block);
     }
@@ -619,4 +676,119 @@ fn apply(
         }
     }
     *blocks = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+    use crate::source::Sources;
+
+    fn doc(text: &str) -> Vec<Block> {
+        let mut sources = Sources::new();
+        let id = sources.add("p.md".into(), text.to_string());
+        let mut diags = Diagnostics::default();
+        crate::markdown::parse(&sources, id, 0..text.len(), &mut diags).blocks
+    }
+
+    /// The marked text, with `+[…]` for inserted, `-[…]` for deleted, `**…**` for
+    /// bold, `<…>` for a link and `@` before an anchored mark; blocks on lines.
+    fn show(blocks: &[Block]) -> String {
+        fn inlines(list: &[Inline], out: &mut String) {
+            for inline in list {
+                match &inline.kind {
+                    InlineKind::Text(t) => out.push_str(t),
+                    InlineKind::Strong(c) => {
+                        out.push_str("**");
+                        inlines(c, out);
+                        out.push_str("**");
+                    }
+                    InlineKind::Link { content, .. } => {
+                        out.push('<');
+                        inlines(content, out);
+                        out.push('>');
+                    }
+                    InlineKind::Inserted { content, anchor } => {
+                        out.push_str(if anchor.is_some() { "@+[" } else { "+[" });
+                        inlines(content, out);
+                        out.push(']');
+                    }
+                    InlineKind::Deleted { content, anchor } => {
+                        out.push_str(if anchor.is_some() { "@-[" } else { "-[" });
+                        inlines(content, out);
+                        out.push(']');
+                    }
+                    InlineKind::Break => out.push('/'),
+                    other => out.push_str(&format!("{other:?}")),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for block in blocks {
+            let mut line = String::new();
+            match block {
+                Block::Heading { content, .. } | Block::Para { content, .. } => {
+                    inlines(content, &mut line)
+                }
+                Block::Image { alt, .. } => line = format!("![{alt}]"),
+                Block::Table { rows, .. } => {
+                    for cell in rows.iter().flatten() {
+                        inlines(&cell.content, &mut line);
+                        line.push('|');
+                    }
+                }
+                other => line = format!("{other:?}"),
+            }
+            out.push(line);
+        }
+        out.join("\n")
+    }
+
+    fn mark(old: &str, new: &str) -> (String, Vec<String>) {
+        let old = doc(old);
+        let mut new = doc(new);
+        let fallback = new[0].span().clone();
+        let mut anchors = 0;
+        let groups = mark_blocks(&old, &mut new, &fallback, false, &mut anchors);
+        (show(&new), groups.into_iter().map(|g| g.detail).collect())
+    }
+
+    #[test]
+    fn an_amount_changes_whole_and_bold_and_links_stay() {
+        let (text, notes) = mark(
+            "## 一、资金\n\n**1.支持研发。**第一年最高支持200万元，见[附件](https://a.cn)。\n\n不变的段落。\n",
+            "## 一、资金\n\n**1.支持研发。**第一年最高支持300万元，见[附件](https://a.cn)。\n\n不变的段落。\n",
+        );
+        assert_eq!(
+            text,
+            "一、资金\n**1.支持研发。**第一年最高支持@-[200万元]+[300万元]，见<附件>。\n不变的段落。"
+        );
+        assert_eq!(notes, ["一、资金：「200万元」改为「300万元」"]);
+    }
+
+    #[test]
+    fn deletions_insertions_cells_and_images_each_get_one_anchor() {
+        let (text, notes) = mark(
+            "甲段。\n\n乙段删去。\n\n丙段。\n\n| 项目 | 金额 |\n|---|---|\n| 科技 | 120 |\n\n![旧图](a.png)\n\n末段删去。\n",
+            "甲段。\n\n丙段。\n\n新增一段。\n\n| 项目 | 金额 |\n|---|---|\n| 科技 | 150 |\n\n![新图](a.png)\n",
+        );
+        assert_eq!(
+            text,
+            "甲段。\n@-[乙段删去。]\n丙段。\n@+[新增一段。]\n项目|金额|科技|@-[120]+[150]|\n〔图：-[旧]+[新]图〕\n![新图]\n-[末段删去。]"
+        );
+        // Changes with nothing unchanged between them are one line of the 变更说明,
+        // anchored at the first: the cell, the image and the last paragraph.
+        assert_eq!(
+            notes,
+            ["删除「乙段删去。」", "新增「新增一段。」", "「120」改为「150」"]
+        );
+    }
+
+    #[test]
+    fn identical_texts_are_left_alone() {
+        let source = "## 一、总则\n\n**1.** 正文，见[附件](https://a.cn)。\n";
+        let (text, notes) = mark(source, source);
+        assert!(notes.is_empty());
+        assert_eq!(text, show(&doc(source)));
+    }
 }

@@ -226,9 +226,10 @@ fn read_entries(
                 continue;
             }
             let shown = normalize_text(&spaced);
+            // A policy's title keeps the space between joint issuers, as printed.
             let (category, title) = match category_title(&shown) {
                 Some(t) => (true, t.to_string()),
-                None => (false, shown.clone()),
+                None => (false, crate::normalize::normalize_title(&spaced)),
             };
             entries.push(Entry { category, title, key, page, off });
             continue;

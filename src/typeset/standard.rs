@@ -11,6 +11,7 @@ use typst::diag::SourceDiagnostic;
 use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::edition::pdf::{Origin, PdfSettings};
+use crate::source::Span;
 
 /// Errors for what the standards forbid and the sources can show: images without
 /// alt text. Returns whether the book may go on to be typeset.
@@ -30,21 +31,25 @@ pub fn preflight(book: &Book, diags: &mut Diagnostics) -> bool {
         crate::markdown::walk_images(&doc.blocks, &mut |alt, span| {
             if alt.trim().is_empty() {
                 ok = false;
-                diags.push(
-                    Diagnostic::error(
-                        "image-no-alt",
-                        format!("an image with no alt text: {} needs a description of every image", pdf.label()),
-                    )
-                    .with_span(span.clone())
-                    .with_hint(format!(
-                        "describe it between the brackets: `![审批流程图](…)`; the standard is {}",
-                        pdf.chosen_where()
-                    )),
-                );
+                diags.push(missing_alt_text(span, pdf));
             }
         });
     }
     ok
+}
+
+/// The error for an image without alt text under a standard that needs one; `check`
+/// reports the same finding, so that it agrees with the build.
+pub fn missing_alt_text(span: &Span, pdf: &PdfSettings) -> Diagnostic {
+    Diagnostic::error(
+        "image-no-alt",
+        format!("an image with no alt text: {} needs a description of every image", pdf.label()),
+    )
+    .with_span(span.clone())
+    .with_hint(format!(
+        "describe it between the brackets: `![审批流程图](…)`; the standard is {}",
+        pdf.chosen_where()
+    ))
 }
 
 /// typst-pdf's refusal, located at the standard's line in edition.toml (or named
