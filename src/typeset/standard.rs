@@ -43,7 +43,10 @@ pub fn preflight(book: &Book, diags: &mut Diagnostics) -> bool {
 pub fn missing_alt_text(span: &Span, pdf: &PdfSettings) -> Diagnostic {
     Diagnostic::error(
         "image-no-alt",
-        format!("an image with no alt text: {} needs a description of every image", pdf.label()),
+        format!(
+            "an image with no alt text: {} needs a description of every image",
+            pdf.label()
+        ),
     )
     .with_span(span.clone())
     .with_hint(format!(
