@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use huibian::pipeline::{self, Only, Renderers};
+use huibian::pipeline::{self, Renderers};
 use huibian::project::Project;
 use huibian::typeset::folder::FolderWorld;
 use typst_layout::PagedDocument;
@@ -121,7 +121,9 @@ fn main() {
     typst::comemo::evict(0);
 
     // Phase 2: huibian, as serve runs it.
-    let cold = pipeline::build_edition(&edition, &out, &renderers, Only::All).unwrap();
+    // As serve starts: its first build is a rebuild too (a one-shot build frees
+    // Typst's caches before the export, which serve keeps).
+    let cold = pipeline::rebuild(&edition, &out, &renderers).unwrap();
     let cold = cold.built.expect("2021-Q4 builds");
     println!(
         "huibian, cold build {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0} beside it)",

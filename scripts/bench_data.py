@@ -17,6 +17,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import sys
 import tomllib
 from pathlib import Path
@@ -321,18 +322,24 @@ def report(dirpath: Path) -> None:
     figures = {}
     for f in dirpath.glob("*.hyperfine.json"):
         for r in json.loads(f.read_text())["results"]:
+            # Medians, not means: one run slowed by the machine moves a mean of
+            # five by a fifth of its delay. The spread is min–max.
             figures[r["command"]] = {
-                "mean_ms": r["mean"] * 1000,
-                "stddev_ms": (r.get("stddev") or 0) * 1000,
+                "mean_ms": r["median"] * 1000,
+                "spread": (r["min"] * 1000, r["max"] * 1000),
                 "runs": len(r.get("times", [])),
             }
     for f in dirpath.glob("*.quick.json"):
         figures.update(json.loads(f.read_text()))
     for f in dirpath.glob("*.rss"):
         name = f.name[: -len(".rss")]
-        # GNU time writes "Command exited with non-zero status" first when it did.
-        kib = f.read_text().split()[-1]
-        figures.setdefault(name, {})["peak_rss_mib"] = int(kib) / 1024
+        # One line per run; GNU time writes "Command exited with non-zero status"
+        # first when it did, so only the lines that are numbers count.
+        kibs = sorted(int(x) for x in f.read_text().split() if x.isdigit())
+        if kibs:
+            fig = figures.setdefault(name, {})
+            fig["peak_rss_mib"] = statistics.median(kibs) / 1024
+            fig["rss_spread"] = (kibs[0] / 1024, kibs[-1] / 1024)
     inproc = dirpath / "inprocess.json"
     if inproc.exists():
         for name, ms in json.loads(inproc.read_text()).items():
@@ -342,7 +349,7 @@ def report(dirpath: Path) -> None:
         return figures.get(name, {}).get(key)
 
     out = []
-    print(f"{'measure':<44} {'value':>12} {'baseline':>12} {'ratio':>7} {'target':>8}  ok")
+    print(f"{'measure':<44} {'value':>12} {'baseline':>12} {'ratio':>7} {'target':>8}  ok   spread (min–max)")
     for row in rows:
         key = row.get("key", "mean_ms")
         unit = "MiB" if key == "peak_rss_mib" else "ms"
@@ -367,9 +374,16 @@ def report(dirpath: Path) -> None:
         if os.environ.get("BENCH_QUICK") == "1":
             ok = None  # one run of a debug build: figures to see, not to judge
         mark = {True: "yes", False: "NO", None: ""}[ok]
+        spread_key = "rss_spread" if key == "peak_rss_mib" else "spread"
+        spreads = [
+            figures.get(n, {}).get(spread_key)
+            for n in (row["name"], row.get("baseline"))
+            if n
+        ]
+        spread = "  ".join(f"{lo:.0f}–{hi:.0f}" for lo, hi in (s for s in spreads if s))
         print(
             f"{row['label']:<44} {fmt(v):>12} {fmt(b * scale if b else None):>12} "
-            f"{'-' if ratio is None else f'{ratio:.2f}×':>7} {tgt:>8}  {mark}"
+            f"{'-' if ratio is None else f'{ratio:.2f}×':>7} {tgt:>8}  {mark:<4} {spread}"
         )
     (dirpath / "report.json").write_text(
         json.dumps({"quick": os.environ.get("BENCH_QUICK") == "1", "rows": out, "figures": figures, "machine": machine()}, indent=2, ensure_ascii=False)

@@ -360,6 +360,12 @@ impl Run<'_> {
         let early = early.map(join).transpose()?;
         let Some(laid) = laid else { return Ok(None) };
         let Some(toc) = toc_of(book, &laid, diagnostics) else { return Ok(None) };
+        // A one-shot build has no use for Typst's memoised layout once the pages
+        // exist: freed before the PDF export, the export reuses that memory instead
+        // of adding to it. `serve` keeps it for the next edit.
+        if !self.mode.html_first {
+            typst::comemo::evict(0);
+        }
         let html_on_disk = early.as_ref().map(|e| e.on_disk);
         // The pages, beside the PDF export, unless the early ones already hold the
         // right page numbers.

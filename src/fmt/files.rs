@@ -36,8 +36,9 @@ pub enum EditionFiles {
 
 /// The Markdown files the manifest of the edition in `folder` names.
 pub fn edition_files(folder: &Path) -> anyhow::Result<EditionFiles> {
-    // The files only: a `previous` edition and its 本期变化 change nothing of them.
-    let loaded = load::load_alone(folder)?;
+    // The files only: their bodies are parsed when each is formatted, and a
+    // `previous` edition and its 本期变化 change nothing of them.
+    let loaded = load::load_files(folder)?;
     let edition = match &loaded.edition {
         Some(edition) => edition,
         None => return Ok(EditionFiles::Broken(Box::new(loaded))),

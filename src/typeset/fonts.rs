@@ -9,12 +9,14 @@
 //! can embolden them itself.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use typst::text::{Font, FontBook, FontWeight};
 use typst::utils::LazyHash;
 use typst_kit::fonts::FontStore;
+
+use super::font_index;
 
 /// The package that brings the free CJK fonts on Debian and Ubuntu.
 pub const INSTALL_HINT: &str = "install a Chinese font, e.g. on Debian/Ubuntu: `apt-get install fonts-noto-cjk`, \
@@ -100,22 +102,31 @@ pub struct Fonts {
 }
 
 impl Fonts {
-    /// Scans the system fonts and the given folders (missing folders are skipped).
+    /// Scans the given folders (missing ones are skipped) and the system's fonts,
+    /// through the font index in the user's cache folder (see [`font_index`]).
     pub fn discover(folders: &[PathBuf]) -> Self {
-        let mut store = FontStore::new();
-        for folder in folders.iter().filter(|f| f.is_dir()) {
-            store.extend(typst_kit::fonts::scan(folder));
-        }
-        store.extend(typst_kit::fonts::system());
-        store.extend(typst_kit::fonts::embedded());
-        Self { store }
+        Self::scan(folders, true, font_index::default_path().as_deref())
     }
 
     /// Only the embedded fonts plus the given folders: for tests of the missing-font path.
     pub fn without_system(folders: &[PathBuf]) -> Self {
+        Self::scan(folders, false, font_index::default_path().as_deref())
+    }
+
+    /// The folders' fonts, then the system's when `system`, then the embedded ones,
+    /// in typst-kit's order; each face measured unless `index` knows its file.
+    pub fn scan(folders: &[PathBuf], system: bool, index: Option<&Path>) -> Self {
         let mut store = FontStore::new();
         for folder in folders.iter().filter(|f| f.is_dir()) {
-            store.extend(typst_kit::fonts::scan(folder));
+            let name = format!("folder {}", folder.display());
+            store.extend(
+                font_index::discover(&name, |db| db.load_fonts_dir(folder), index).0,
+            );
+        }
+        if system {
+            store.extend(
+                font_index::discover("system", |db| db.load_system_fonts(), index).0,
+            );
         }
         store.extend(typst_kit::fonts::embedded());
         Self { store }

@@ -9,6 +9,7 @@
 pub mod data;
 #[cfg(feature = "folder-world")]
 pub mod folder;
+pub mod font_index;
 pub mod fonts;
 pub mod query;
 pub mod standard;
