@@ -123,7 +123,7 @@ fn main() {
     // Phase 2: huibian, as serve runs it.
     // As serve starts: its first build is a rebuild too (a one-shot build frees
     // Typst's caches before the export, which serve keeps).
-    let cold = pipeline::rebuild(&edition, &out, &renderers).unwrap();
+    let cold = pipeline::rebuild(&edition, &out, &renderers, None).unwrap();
     let cold = cold.built.expect("2021-Q4 builds");
     println!(
         "huibian, cold build {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0} beside it)",
@@ -137,7 +137,7 @@ fn main() {
     for round in 0..args.rounds {
         edit(&edition, &original, round);
         let saved = Instant::now();
-        let built = pipeline::rebuild(&edition, &out, &renderers)
+        let built = pipeline::rebuild(&edition, &out, &renderers, None)
             .unwrap()
             .built
             .expect("the edit builds");

@@ -201,8 +201,13 @@ pub fn build_edition(
     renderers: &Renderers,
     only: Only,
 ) -> anyhow::Result<BuildReport> {
-    build(folder, out_root, renderers, Mode { only, html_first: false })
+    build(folder, out_root, renderers, Mode { only, html_first: false }, None)
 }
+
+/// Called with the pages of a rebuild as soon as they are rendered, before they are
+/// written and before the PDF:
+/// `serve` shows them then, with the last PDF, instead of after the export.
+pub type OnHtml<'a> = &'a (dyn Fn(&Site) + Sync);
 
 /// The rebuild after an edit, for `serve`: like [`build_edition`] of everything, but
 /// the HTML goes out first. It is rendered at once with the page numbers of the last
@@ -214,8 +219,15 @@ pub fn rebuild(
     folder: &Path,
     out_root: &Path,
     renderers: &Renderers,
+    on_html: Option<OnHtml<'_>>,
 ) -> anyhow::Result<BuildReport> {
-    build(folder, out_root, renderers, Mode { only: Only::All, html_first: true })
+    build(
+        folder,
+        out_root,
+        renderers,
+        Mode { only: Only::All, html_first: true },
+        on_html,
+    )
 }
 
 /// Writes what Typst sees for the edition in `folder` into `dir` (see
@@ -277,6 +289,8 @@ struct Run<'a> {
     paths: &'a Paths,
     mode: Mode,
     started: Instant,
+    /// Told of a rebuild's pages when they are on disk.
+    on_html: Option<OnHtml<'a>>,
 }
 
 fn build(
@@ -284,6 +298,7 @@ fn build(
     out_root: &Path,
     renderers: &Renderers,
     mode: Mode,
+    on_html: Option<OnHtml<'_>>,
 ) -> anyhow::Result<BuildReport> {
     let started = Instant::now();
     let Loaded { mut sources, mut diagnostics, assembled, .. } = load::load(folder)?;
@@ -295,7 +310,7 @@ fn build(
         book.meta.pdf = pdf.clone();
     }
     let paths = Paths::new(out_root, &book.id);
-    let run = Run { book: &book, renderers, paths: &paths, mode, started };
+    let run = Run { book: &book, renderers, paths: &paths, mode, started, on_html };
     let made = std::thread::scope(|scope| match mode.only {
         Only::Html => run.html_only(scope, &mut diagnostics).map(Some),
         Only::All | Only::Pdf => run.typeset(scope, &mut sources, &mut diagnostics),
@@ -411,15 +426,23 @@ impl Run<'_> {
         };
         let Some(search) = search else { return (None, None) };
         let handle = scope.spawn(move || -> anyhow::Result<Early> {
-            let search = join(search)?;
-            let site = html::render_pages(
+            // The pages do not wait for the search index (made on its own thread):
+            // they are rendered and shown at once, the index joins them for the disk.
+            let mut site = html::render_pages(
                 self.book,
                 Some(&toc),
                 &self.renderers.html,
-                search.clone(),
+                Vec::new(),
             )?;
+            site.files.retain(|(path, _)| path != html::SEARCH_INDEX);
+            if let Some(on_html) = self.on_html {
+                on_html(&site);
+            }
+            let search = join(search)?;
+            site.files.push((html::SEARCH_INDEX.to_string(), search.clone()));
             write_dir_atomic(&self.paths.html, &site.files)?;
-            Ok(Early { site, toc, search, on_disk: self.started.elapsed() })
+            let on_disk = self.started.elapsed();
+            Ok(Early { site, toc, search, on_disk })
         });
         (Some(handle), None)
     }
@@ -444,6 +467,9 @@ impl Run<'_> {
                 html::render_pages(self.book, Some(&toc), &self.renderers.html, search)?;
             let mut on_disk = None;
             if self.mode.html_first {
+                if let Some(on_html) = self.on_html {
+                    on_html(&site);
+                }
                 write_dir_atomic(&self.paths.html, &site.files)?;
                 on_disk = Some(self.started.elapsed());
             }

@@ -3,8 +3,9 @@
 //! One long-lived process keeps the fonts, the templates and Typst's caches warm, so
 //! a rebuild after an edit re-lays out only what changed. A broken edit never stops
 //! the server: the last good outputs stay served, with the findings shown over every
-//! page until the sources are fixed. What is served comes from memory, one build at a
-//! time, never from `out/` while it is being rewritten. The server answers on the
+//! page until the sources are fixed. What is served comes from memory, never from
+//! `out/` while it is being rewritten: a rebuild's pages as soon as they are rendered
+//! (beside the last good PDF), then the whole build when its PDF is exported. The server answers on the
 //! loopback interface unless `--bind` says otherwise.
 
 mod http;
@@ -13,13 +14,14 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use typst::foundations::Bytes;
 
 use self::http::{Body, HttpServer};
 use crate::diag;
+use crate::html::Site;
 use crate::html::escape_html;
 use crate::pipeline::{self, Built, Renderers};
 use crate::project::Project;
@@ -82,19 +84,62 @@ pub fn serve(
     let mut first = true;
     let mut dropped = 0;
     loop {
-        let outcome = rebuild(folder, out_root, &mut renderers, project);
+        // The pages are shown as soon as they are on disk, with the last good PDF;
+        // the whole build replaces them when the PDF is done, and reloads the
+        // open pages only if the pages changed meanwhile (a page number moved).
+        // Not when a save overtook the build already: its pages may hold a file
+        // read half-written, and the next round builds what is on disk.
+        let shown: Mutex<Option<Files>> = Mutex::new(None);
+        let watching = Mutex::new(&mut watcher);
+        // The first build shows nothing early: there is no PDF yet to serve beside it.
+        let on_html = |site: &Site| {
+            let Some(last) = last_good.as_deref() else { return };
+            if watching.lock().unwrap_or_else(|p| p.into_inner()).changed() {
+                return;
+            }
+            // Over the last good build's files: its PDF, and its search index until
+            // this build's is made.
+            let mut files = last.clone();
+            for (path, bytes) in &site.files {
+                files.insert(format!("html/{path}"), Bytes::new(bytes.clone()));
+            }
+            let files = Arc::new(files);
+            server.publish(router(Some(files.clone()), None, placeholder.clone()));
+            *shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(files);
+        };
+        let outcome = rebuild(folder, out_root, &mut renderers, project, &on_html);
+        let shown = shown.into_inner().unwrap_or_else(|p| p.into_inner());
         // Typst's memo cache lives as long as the process: keep it to recent builds.
         typst::comemo::evict(MEMO_BUILDS);
-        if watcher.changed() && dropped < STALE_LIMIT {
+        // A build whose pages are shown stays what is shown, overtaken or not.
+        if watcher.changed() && dropped < STALE_LIMIT && shown.is_none() {
             // The build may have read a file while an editor was writing it: what it
             // made is not what is on disk, and the next round builds that instead.
             dropped += 1;
             eprintln!("the sources changed during the build; building again");
         } else {
             dropped = 0;
+            // Whether the open pages already show this build's pages.
+            let mut quiet = false;
             let overlay = match outcome {
                 Outcome::Built(files) => {
+                    let same_pages = shown.as_ref().is_some_and(|shown| {
+                        let pages = |f: &Files| -> Vec<(String, Bytes)> {
+                            let mut v: Vec<_> = f
+                                .iter()
+                                .filter(|(p, _)| {
+                                    p.starts_with("html/")
+                                        && !p.ends_with(crate::html::SEARCH_INDEX)
+                                })
+                                .map(|(p, b)| (p.clone(), b.clone()))
+                                .collect();
+                            v.sort_by(|a, b| a.0.cmp(&b.0));
+                            v
+                        };
+                        pages(shown) == pages(&files)
+                    });
                     last_good = Some(files);
+                    quiet = same_pages;
                     None
                 }
                 Outcome::Failed(findings) => {
@@ -104,7 +149,8 @@ pub fn serve(
                     Some(findings)
                 }
             };
-            server.publish(router(last_good.clone(), overlay, placeholder.clone()));
+            let router = router(last_good.clone(), overlay, placeholder.clone());
+            if quiet { server.replace(router) } else { server.publish(router) }
         }
         if first {
             let mut addr = server.addr();
@@ -133,14 +179,16 @@ fn rebuild(
     out_root: &Path,
     renderers: &mut Renderers,
     project: &Project,
+    on_html: pipeline::OnHtml<'_>,
 ) -> Outcome {
     let started = Instant::now();
     let attempt = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<Outcome> {
         // Templates are read again on every rebuild: editing them is part of the work.
         renderers.reload_templates(project)?;
-        // The HTML goes to disk first, with the last page numbers; the server
-        // publishes the whole build (HTML, PDF, toc.json) together when it is done.
-        let report = pipeline::rebuild(folder, out_root, renderers)?;
+        // The HTML goes to disk first, with the last page numbers, and `on_html`
+        // shows it; the server publishes the whole build (HTML, PDF, toc.json) when
+        // it is done.
+        let report = pipeline::rebuild(folder, out_root, renderers, Some(on_html))?;
         let findings = report.diagnostics.iter().cloned().collect::<Vec<_>>();
         diag::emit_human(&report.sources, &findings);
         Ok(match &report.built {

@@ -11,6 +11,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 /// What an edit touched.
@@ -45,10 +46,18 @@ pub struct Watcher {
     templates: PathBuf,
     /// Changes seen by [`Watcher::changed`] and not yet handed over by `wait`.
     pending: BTreeSet<Change>,
+    /// Whether a file of the batch being gathered was saved completely (see
+    /// [`QUIET_AFTER_SAVE`]).
+    saved: bool,
 }
 
 /// How long the folder must stay quiet before a batch of events is handed over.
 const QUIET: Duration = Duration::from_millis(80);
+/// The same once a file of the batch was closed after writing or renamed into place:
+/// its save is complete, and only a save of several files (a find-and-replace
+/// across the edition) is still worth waiting for. Most of the 80 ms an editor
+/// waited between saving and seeing the page.
+const QUIET_AFTER_SAVE: Duration = Duration::from_millis(12);
 /// The longest a burst of events may delay a rebuild.
 const MAX_BATCH: Duration = Duration::from_millis(600);
 
@@ -71,7 +80,14 @@ impl Watcher {
                 .watch(&templates, RecursiveMode::Recursive)
                 .with_context(|| format!("watching {}", templates.display()))?;
         }
-        Ok(Self { _watcher: watcher, rx, edition, templates, pending: BTreeSet::new() })
+        Ok(Self {
+            _watcher: watcher,
+            rx,
+            edition,
+            templates,
+            pending: BTreeSet::new(),
+            saved: false,
+        })
     }
 
     /// Whether something relevant changed since the last [`wait`](Self::wait)
@@ -98,7 +114,8 @@ impl Watcher {
             }
             let started = Instant::now();
             while started.elapsed() < MAX_BATCH {
-                match self.rx.recv_timeout(QUIET) {
+                let quiet = if self.saved { QUIET_AFTER_SAVE } else { QUIET };
+                match self.rx.recv_timeout(quiet) {
                     Ok(event) => self.collect(event, &mut changes),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => {
@@ -106,6 +123,7 @@ impl Watcher {
                     }
                 }
             }
+            self.saved = false;
             if !changes.is_empty() {
                 return Ok(changes.into_iter().collect());
             }
@@ -113,11 +131,19 @@ impl Watcher {
     }
 
     fn collect(
-        &self,
+        &mut self,
         event: notify::Result<notify::Event>,
         changes: &mut BTreeSet<Change>,
     ) {
         let Ok(event) = event else { return };
+        let complete = matches!(
+            event.kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        );
+        if complete && event.paths.iter().any(|p| self.classify(p).is_some()) {
+            self.saved = true;
+        }
         if matches!(event.kind, EventKind::Access(_)) {
             return;
         }

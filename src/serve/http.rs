@@ -109,6 +109,12 @@ impl HttpServer {
         self.addr
     }
 
+    /// Answers every later request from `router`, without telling open pages: for
+    /// a build whose pages are those already shown (only its PDF is new).
+    pub(super) fn replace(&self, router: Router) {
+        self.shared.lock().router = Arc::new(router);
+    }
+
     /// Answers every later request from `router` and tells open pages to reload.
     pub(super) fn publish(&self, router: Router) {
         let mut current = self.shared.lock();
@@ -246,11 +252,30 @@ fn stream(request: Request, since: Option<u64>, shared: &Shared) -> io::Result<(
     }
 }
 
+/// The live-reload script. On a new build it fetches the page again and, when only
+/// the page's text changed (the same elements at the top of the body, the same
+/// header), puts the new elements in place of the old: no new document, the scroll
+/// position kept, the search box as the reader left it, and a fraction of a reload's
+/// time. Anything else (an error overlay coming or going, a failed fetch) reloads.
+const RELOAD_SCRIPT: &str = r##"<script>(function () {
+var shape = function (body) { return Array.from(body.children).filter(function (e) { return e.tagName !== "SCRIPT"; }); };
+var key = function (els) { return els.map(function (e) { return e.tagName + "#" + e.id + "." + e.className; }).join("|"); };
+var header = document.querySelector(".site-header"), headerHtml = header ? header.outerHTML : "";
+new EventSource("/__events?since=BUILD").addEventListener("reload", function () {
+  window.huibianReloadAt = Date.now();
+  fetch(location.href, { cache: "no-store" }).then(function (r) { if (!r.ok) throw r.status; return r.text(); }).then(function (text) {
+    var doc = new DOMParser().parseFromString(text, "text/html");
+    var fresh = shape(doc.body), old = shape(document.body), h = doc.querySelector(".site-header");
+    if (key(fresh) !== key(old) || (h ? h.outerHTML : "") !== headerHtml) { location.reload(); return; }
+    old.forEach(function (e, i) { if (!e.classList.contains("site-header")) e.replaceWith(document.importNode(fresh[i], true)); });
+    document.title = doc.title;
+    window.huibianUpdatedAt = Date.now();
+  }).catch(function () { location.reload(); });
+});
+})();</script>"##;
+
 fn inject_reload_script(html: &mut String, build: u64) {
-    let script = format!(
-        "<script>new EventSource(\"/__events?since={build}\")\
-         .addEventListener(\"reload\", () => location.reload())</script>"
-    );
+    let script = RELOAD_SCRIPT.replace("BUILD", &build.to_string());
     let at = html.rfind("</body>").unwrap_or(html.len());
     html.insert_str(at, &script);
 }

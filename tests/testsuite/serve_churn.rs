@@ -331,6 +331,32 @@ fn memory(pid: u32) -> Option<(u64, u64)> {
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
+/// The PDF of the last save's build. Its pages are shown before its PDF is exported,
+/// so: once the server's log ends with a finished build (the build that showed the
+/// pages had started, so this is it or a later one) and it serves the PDF on disk.
+fn settled_pdf(port: u16, disk: &Path, log: &Path) -> Vec<u8> {
+    let started = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let finished = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("built "));
+        if finished
+            && let Ok(bytes) = std::fs::read(disk)
+            && fetch(port, PDF).is_some_and(|answer| answer.body == bytes)
+        {
+            return bytes;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "timed out waiting for the PDF"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Polls `path` until `ok` holds for its page, for at most two minutes.
 fn wait_for(port: u16, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
@@ -410,7 +436,7 @@ fn churn(total: usize, bounds: &Bounds) {
         let last = wait_for(port, "/", "the last save", |b| version(b) == Some(total));
         assert!(!last.contains("huibian-errors"), "the last save is valid");
         let settled = started.elapsed();
-        let good_pdf = fetch(port, PDF).unwrap().body;
+        let good_pdf = settled_pdf(port, &dir.join("out/ed/ed.pdf"), &log);
 
         // Each kind of broken save, left standing: its error over the last good version.
         for (i, kind) in Kind::BROKEN.into_iter().enumerate() {
