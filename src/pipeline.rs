@@ -343,8 +343,10 @@ impl Run<'_> {
         let search = scope.spawn(move || html::search_index(book));
         let toc = previous_toc(&self.paths.toc, diagnostics);
         let html_started = Instant::now();
-        let site =
-            html::render_pages(book, toc.as_ref(), &self.renderers.html, join(search)?)?;
+        // The pages are rendered while the search index is made on its thread.
+        let mut site =
+            html::render_pages(book, toc.as_ref(), &self.renderers.html, Vec::new())?;
+        set_search_index(&mut site, join(search)?);
         write_dir_atomic(&self.paths.html, &site.files)?;
         Ok(Made {
             toc: None,
@@ -434,12 +436,19 @@ impl Run<'_> {
                 &self.renderers.html,
                 Vec::new(),
             )?;
-            site.files.retain(|(path, _)| path != html::SEARCH_INDEX);
             if let Some(on_html) = self.on_html {
-                on_html(&site);
+                let pages = Site {
+                    files: site
+                        .files
+                        .iter()
+                        .filter(|(path, _)| path != html::SEARCH_INDEX)
+                        .cloned()
+                        .collect(),
+                };
+                on_html(&pages);
             }
             let search = join(search)?;
-            site.files.push((html::SEARCH_INDEX.to_string(), search.clone()));
+            set_search_index(&mut site, search.clone());
             write_dir_atomic(&self.paths.html, &site.files)?;
             let on_disk = self.started.elapsed();
             Ok(Early { site, toc, search, on_disk })
@@ -510,6 +519,15 @@ struct Early {
     toc: Toc,
     search: Vec<u8>,
     on_disk: Duration,
+}
+
+/// Puts the search index, made beside the pages, in the place `render_pages` gives
+/// it among the site's files.
+fn set_search_index(site: &mut Site, index: Vec<u8>) {
+    match site.files.iter_mut().find(|(path, _)| path == html::SEARCH_INDEX) {
+        Some((_, bytes)) => *bytes = index,
+        None => site.files.push((html::SEARCH_INDEX.to_string(), index)),
+    }
 }
 
 /// The TOC of the laid-out book; `None` (with an error) when the layout lacks a

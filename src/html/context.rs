@@ -164,6 +164,11 @@ pub(crate) struct PageRef {
     pub(crate) href: String,
 }
 
+/// Up to this many policies, every page's sidebar lists them all (a quarterly book
+/// has 20–30). Beyond, each page would repeat the whole list: a 2,000-policy edition
+/// made 2,000 pages of 113 KB (226 MB, 23 s to render), now one category's.
+pub(crate) const FULL_TOC_POLICIES: usize = 300;
+
 /// Book-wide values every page shows.
 #[derive(Serialize)]
 pub(crate) struct SiteView<'a> {
@@ -180,6 +185,9 @@ pub(crate) struct SiteView<'a> {
     autospace: bool,
     /// The table of contents.
     toc: Vec<NavCategory<'a>>,
+    /// Whether every page's sidebar lists every policy; beyond [`FULL_TOC_POLICIES`]
+    /// a page lists the categories and its own category's policies only.
+    full_toc: bool,
     /// The generated pages (本期变化, the indexes): (title, href), in book order.
     extra: Vec<(&'static str, String)>,
 }
@@ -229,6 +237,7 @@ pub(crate) fn site_view<'a>(
         pdf: links.pdf.as_deref(),
         pages: links.pages,
         autospace,
+        full_toc: book.policies().count() <= FULL_TOC_POLICIES,
         toc: book
             .categories
             .iter()

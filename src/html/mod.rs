@@ -113,7 +113,9 @@ pub fn render_pages(
 ) -> Result<Site, HtmlError> {
     let links = context::Links::new(book, toc);
     let env = templates.environment()?;
-    let site = context::site_view(book, &links)?;
+    // Made a template value once: passed as the struct, it would be serialised again
+    // for every page (its TOC lists every policy: quadratic in the policies).
+    let site = minijinja::Value::from_serialize(context::site_view(book, &links)?);
     let mut files = Vec::new();
 
     let render = |name: &str, ctx: minijinja::Value| -> Result<Vec<u8>, HtmlError> {
