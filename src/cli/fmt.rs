@@ -21,8 +21,8 @@ pub(crate) fn fmt(args: &FmtArgs) -> anyhow::Result<Outcome> {
     }
     let options = Options { renumber: args.renumber };
     let (mut changed, mut unchanged) = (0, 0);
-    for target in &targets {
-        match format_one(target, options, args.check)? {
+    for (target, file) in targets.iter().zip(format_all(&targets, options)) {
+        match format_one(target, file?, args.check)? {
             None => outcome = Outcome::SourceErrors,
             Some(false) => unchanged += 1,
             Some(true) => changed += 1,
@@ -88,15 +88,45 @@ fn remove_temporaries_beside(targets: &[Target]) {
     }
 }
 
-/// Formats one file: writes it, or with `check` prints its diff. `Some(changed)`, or
+/// Formats every target, on as many threads as there are cores (each file is
+/// formatted alone), and returns the results in the targets' order, so that what is
+/// printed and written next comes out as it would one file after another.
+fn format_all(
+    targets: &[Target],
+    options: Options,
+) -> Vec<anyhow::Result<files::FileFormat>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = targets.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|t| files::format_file(&t.path, t.role, options))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(results) => results,
+                // A formatter panic is a bug; it is reported, not swallowed.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+/// Writes one formatted file, or with `check` prints its diff. `Some(changed)`, or
 /// `None` when it could not be formatted (the reasons are printed).
 fn format_one(
     target: &Target,
-    options: Options,
+    mut file: files::FileFormat,
     check: bool,
 ) -> anyhow::Result<Option<bool>> {
     let path = &target.path;
-    let mut file = files::format_file(path, target.role, options)?;
     let Some((text, formatted)) = file.formatted() else {
         // Only then: the warnings of a file that formats (a BOM, CRLF) are what
         // formatting repairs.
