@@ -66,6 +66,7 @@ pub fn load(intro: Option<&[u8]>, policy: &[u8], check: bool) -> Loaded {
             style: Default::default(),
             previous: None,
             indexes: Vec::new(),
+            pdf: Default::default(),
         },
         intro,
         categories: vec![CategorySource {
