@@ -56,9 +56,17 @@ fn layout(cache: &WorldCache) -> Laid {
     let mut sources = Sources::new();
     let mut diags = Diagnostics::default();
     let templates = Templates::locate(&root().join("templates")).unwrap();
-    typeset::layout(book, fonts(), &templates, cache, &mut sources, &mut diags)
-        .unwrap()
-        .unwrap()
+    typeset::layout(
+        book,
+        Default::default(),
+        fonts(),
+        &templates,
+        cache,
+        &mut sources,
+        &mut diags,
+    )
+    .unwrap()
+    .unwrap()
 }
 
 /// Every Markdown file of the edition with its role for `fmt`: files at the top are
@@ -126,7 +134,7 @@ fn fmt(bencher: divan::Bencher) {
 fn typst_input() -> usize {
     let (_, book, _) = loaded();
     let plan = fonts().plan().unwrap();
-    typeset::data::book_data(book, &plan).unwrap().policies.len()
+    typeset::data::book_data(book, &plan, Default::default()).unwrap().policies.len()
 }
 
 /// Typst's layout with its caches empty, as a cold build has them.

@@ -21,7 +21,7 @@ use crate::output::{write_atomic, write_dir_atomic};
 use crate::project::Project;
 use crate::source::Sources;
 use crate::toc::{self, Toc};
-use crate::typeset::{self, Laid, fonts::Fonts, world::Templates};
+use crate::typeset::{self, Laid, LayoutHint, fonts::Fonts, world::Templates};
 
 /// Which outputs a build makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -176,8 +176,15 @@ pub fn redline(
     let (book, diff) = crate::diff::redline::mark(old, new, options);
     let notes = book.redline.as_ref().map_or(0, |n| n.entries.len());
     let r = renderers;
-    let Some(laid) =
-        typeset::layout(&book, &r.fonts, &r.typst, &r.world, sources, diags)?
+    let Some(laid) = typeset::layout(
+        &book,
+        LayoutHint::default(),
+        &r.fonts,
+        &r.typst,
+        &r.world,
+        sources,
+        diags,
+    )?
     else {
         return Ok(Redline { diff, notes, pdf: None });
     };
@@ -367,13 +374,24 @@ impl Run<'_> {
         let book = self.book;
         let search = (self.mode.only == Only::All)
             .then(|| scope.spawn(move || html::search_index(book)));
-        let (early, search) = match self.mode.html_first {
-            true => self.early_html(scope, search),
-            false => (None, search.map(Search::Running)),
+        // The last build's page numbers: a rebuild prints them in its early pages, and
+        // the layout starts from where its 目录 ended.
+        let last = Toc::read(&self.paths.toc).ok();
+        let hint = last.as_ref().map(LayoutHint::from_toc).unwrap_or_default();
+        let (early, search) = match (self.mode.html_first, last) {
+            (true, Some(last)) => self.early_html(scope, search, last),
+            _ => (None, search.map(Search::Running)),
         };
         let r = self.renderers;
-        let laid =
-            typeset::layout(book, &r.fonts, &r.typst, &r.world, sources, diagnostics)?;
+        let laid = typeset::layout(
+            book,
+            hint,
+            &r.fonts,
+            &r.typst,
+            &r.world,
+            sources,
+            diagnostics,
+        )?;
         let early = early.map(join).transpose()?;
         let Some(laid) = laid else { return Ok(None) };
         let Some(toc) = toc_of(book, &laid, diagnostics) else { return Ok(None) };
@@ -415,17 +433,15 @@ impl Run<'_> {
         }))
     }
 
-    /// For a [`rebuild`]: the site with the last build's page numbers, rendered and
-    /// written while the layout runs. Without a last toc.json there are no numbers to
-    /// print, and the site waits for the layout as in a plain build.
+    /// For a [`rebuild`]: the site with the last build's page numbers (`toc`),
+    /// rendered and written while the layout runs. (Without a last toc.json there are
+    /// no numbers to print, and the site waits for the layout as in a plain build.)
     fn early_html<'s>(
         &'s self,
         scope: &'s Scope<'s, '_>,
         search: Option<IndexThread<'s>>,
+        toc: Toc,
     ) -> (Option<ScopedJoinHandle<'s, anyhow::Result<Early>>>, Option<Search<'s>>) {
-        let Ok(toc) = Toc::read(&self.paths.toc) else {
-            return (None, search.map(Search::Running));
-        };
         let Some(search) = search else { return (None, None) };
         let handle = scope.spawn(move || -> anyhow::Result<Early> {
             // The pages do not wait for the search index (made on its own thread):

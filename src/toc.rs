@@ -29,6 +29,11 @@ pub struct Toc {
     /// indexes), with the page of each line, for `check --pdf` and the site.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lists: Vec<PagedList>,
+    /// The pages the 目录 itself takes, where the template marks them. The next
+    /// build hands the count to the template, which then lays the book out in one pass
+    /// fewer (see `typeset::LayoutHint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contents: Option<crate::typeset::query::Contents>,
 }
 
 /// A generated page of policies with their page numbers.
@@ -149,6 +154,7 @@ pub fn build(book: &Book, map: &PageMap) -> Result<Toc, Vec<String>> {
         pages: map.pages,
         entries,
         lists,
+        contents: map.contents,
     })
 }
 

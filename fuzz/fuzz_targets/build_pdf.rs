@@ -33,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let cache = WorldCache::default();
     let laid = typeset::layout(
         &book,
+        Default::default(),
         &FONTS,
         &TYPST,
         &cache,

@@ -9,6 +9,7 @@ use super::{BuildArgs, OnlyOutput, Outcome};
 use crate::diag;
 use crate::pipeline::{self, FontChoice, Only, Renderers};
 use crate::project::Project;
+use crate::typeset;
 
 /// Builds the editions named in `args` (all under `sources/` if none).
 pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
@@ -22,6 +23,9 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
     } else {
         FontChoice::All
     };
+    if args.timings.is_some() {
+        typeset::timings::start();
+    }
     let mut renderers = Renderers::new(&project, &args.font_paths, fonts)?;
     renderers.pdf_standard = args.pdf_standard.clone();
     let font_time = started.elapsed();
@@ -44,6 +48,10 @@ pub(crate) fn build(args: &BuildArgs) -> anyhow::Result<Outcome> {
         // Typst's memoized results of one edition are of little use to the next and
         // would pile up (16 editions: 4× one edition's memory); keep the last one's.
         typst::comemo::evict(1);
+    }
+    if let Some(path) = &args.timings {
+        typeset::timings::write(path, &renderers.world)?;
+        eprintln!("wrote Typst's timings to {}", path.display());
     }
     if folders.len() > 1 {
         eprintln!(

@@ -356,6 +356,12 @@ pub struct BuildArgs {
     /// alt text, a character no font draws) fails the build at its source line.
     #[arg(long, value_name = "S", value_parser = parse_pdf_standard)]
     pub pdf_standard: Option<crate::edition::pdf::PdfSettings>,
+
+    /// Write where Typst spent its time (each layout pass, the PDF export) to FILE as
+    /// a Chrome trace, like `typst compile --timings`: open it in Perfetto or
+    /// chrome://tracing. For looking into a slow build; the outputs are the same.
+    #[arg(long, value_name = "FILE")]
+    pub timings: Option<PathBuf>,
 }
 
 fn parse_pdf_standard(value: &str) -> Result<crate::edition::pdf::PdfSettings, String> {

@@ -65,6 +65,7 @@ fn toc_for(book: &Book) -> Toc {
         pages: page + 1,
         entries,
         lists: Vec::new(),
+        contents: None,
     }
 }
 

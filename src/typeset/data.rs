@@ -42,7 +42,11 @@ pub const EDITION_PREFIX: &str = "edition/";
 /// error (which the views' plain strings and numbers should never cause) is
 /// returned, not papered over: an empty file would typeset a book with a policy
 /// missing and no word of why.
-pub fn book_data(book: &Book, fonts: &FontPlan) -> anyhow::Result<BookData> {
+pub fn book_data(
+    book: &Book,
+    fonts: &FontPlan,
+    hint: super::LayoutHint,
+) -> anyhow::Result<BookData> {
     let mut policies = Vec::new();
     let mut paths: Vec<Vec<String>> = Vec::new();
     for category in &book.categories {
@@ -56,7 +60,7 @@ pub fn book_data(book: &Book, fonts: &FontPlan) -> anyhow::Result<BookData> {
         }
         paths.push(list);
     }
-    let main = book_json_with(book, fonts, &paths)?;
+    let main = book_json_with(book, fonts, &paths, hint)?;
     Ok(BookData { main, policies, images: book.images.clone() })
 }
 
@@ -64,6 +68,7 @@ fn book_json_with(
     book: &Book,
     fonts: &FontPlan,
     paths: &[Vec<String>],
+    hint: super::LayoutHint,
 ) -> anyhow::Result<Vec<u8>> {
     let view = BookFilesView {
         id: &book.id,
@@ -89,6 +94,7 @@ fn book_json_with(
         changes: book.changes.as_ref(),
         indexes: &book.indexes,
         redline: book.redline.as_ref(),
+        contents_pages: hint.contents_pages,
     };
     serde_json::to_vec(&view).context("serialising book.json for Typst")
 }
@@ -113,6 +119,10 @@ struct BookFilesView<'a> {
     /// A redline's 变更说明 (`none` in a normal build): previous, previous_title,
     /// added, removed, revised, entries: (kind, title, detail, target: a label or none).
     redline: Option<&'a crate::diff::redline::Notes>,
+    /// The pages the 目录 took in the last build, if known (see `LayoutHint`); absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contents_pages: Option<u32>,
 }
 
 #[derive(Serialize)]

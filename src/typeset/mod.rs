@@ -13,6 +13,7 @@ pub mod font_index;
 pub mod fonts;
 pub mod query;
 pub mod standard;
+pub mod timings;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -59,6 +60,25 @@ impl Laid {
     }
 }
 
+/// What the last layout of the same book says about this one, to lay it out in fewer
+/// passes (from the last build's `toc.json`). Typst lays a book out until every page
+/// number it printed is the one it found; the 目录 is empty in the first pass, so
+/// without a hint everything after it lands too early once and a third pass mends
+/// the page numbers the second printed. A wrong or stale hint costs that pass again,
+/// never a different book: only the first pass reads it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LayoutHint {
+    /// The pages the 目录 took.
+    pub contents_pages: Option<u32>,
+}
+
+impl LayoutHint {
+    /// The hint a book's last `toc.json` gives.
+    pub fn from_toc(toc: &crate::toc::Toc) -> Self {
+        Self { contents_pages: toc.contents.map(|c| c.pages) }
+    }
+}
+
 /// An exported PDF.
 pub struct Exported {
     /// The PDF file's bytes.
@@ -71,6 +91,7 @@ pub struct Exported {
 /// reasons are in `diags`).
 pub fn layout(
     book: &Book,
+    hint: LayoutHint,
     fonts: &Arc<Fonts>,
     templates: &Templates,
     cache: &WorldCache,
@@ -110,7 +131,7 @@ pub fn layout(
     let Some(today) = today else {
         anyhow::bail!("cannot represent the edition date");
     };
-    let data = data::book_data(book, &plan)?;
+    let data = data::book_data(book, &plan, hint)?;
     let mut slot = cache.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let world = match slot.take() {
         Some(mut world) if world.serves(templates, fonts, today) => {
@@ -353,7 +374,9 @@ pub fn emit(
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     let plan = fonts.plan().map_err(|err| anyhow::anyhow!("{err}; {INSTALL_HINT}"))?;
-    let data = data::book_data(book, &plan)?;
+    // What Typst is given for the book itself; the hint from a last build is state of
+    // huibian's, not input (`typst compile` of this folder lays it out unaided).
+    let data = data::book_data(book, &plan, LayoutHint::default())?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if let Some(template_dir) = &templates.dir {
         collect_files(template_dir, template_dir, &mut files)?;

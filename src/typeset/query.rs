@@ -6,7 +6,8 @@
 //! its id; this module finds each label's physical page and the page's printed label
 //! (roman in the front matter, arabic in the body, from the page's own numbering).
 
-use typst::introspection::Introspector;
+use typst::foundations::{NativeElement, Selector, Value};
+use typst::introspection::{Introspector, MetadataElem};
 use typst::model::{HeadingElem, Numbering};
 use typst_layout::PagedDocument;
 
@@ -28,6 +29,17 @@ pub struct PageMap {
     pub pages: u32,
     /// The anchors in document order.
     pub anchors: Vec<PageAnchor>,
+    /// Where the 目录 is, when the template marks it (see [`contents`]).
+    pub contents: Option<Contents>,
+}
+
+/// The pages the 目录 takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Contents {
+    /// Physical page it starts on, 1-based.
+    pub page: u32,
+    /// How many pages it takes.
+    pub pages: u32,
 }
 
 impl PageMap {
@@ -58,7 +70,33 @@ pub fn page_map(document: &PagedDocument) -> anyhow::Result<PageMap> {
             label: page_label(document, page),
         });
     }
-    Ok(PageMap { pages: page_number(document.pages().len())?, anchors })
+    Ok(PageMap {
+        pages: page_number(document.pages().len())?,
+        anchors,
+        contents: contents(&**introspector)?,
+    })
+}
+
+/// The marks the template sets at the start and the end of the 目录
+/// (`metadata("huibian:contents-start")`, `…-end`). The next build hands the page count
+/// back to the template, which lays the book out in one pass fewer with it; a
+/// template without the marks, or with them out of order, gives `None`.
+fn contents(introspector: &dyn Introspector) -> anyhow::Result<Option<Contents>> {
+    let marks = introspector.query(&Selector::Elem(MetadataElem::ELEM, None));
+    let page_of = |mark: &str| {
+        marks.iter().find_map(|content| {
+            let metadata = content.to_packed::<MetadataElem>()?;
+            let is_mark = matches!(&metadata.value, Value::Str(s) if s.as_str() == mark);
+            is_mark.then(|| introspector.page(content.location()?)).flatten()
+        })
+    };
+    let (Some(start), Some(end)) =
+        (page_of("huibian:contents-start"), page_of("huibian:contents-end"))
+    else {
+        return Ok(None);
+    };
+    let Some(pages) = end.get().checked_sub(start.get()) else { return Ok(None) };
+    Ok(Some(Contents { page: page_number(start.get())?, pages: page_number(pages + 1)? }))
 }
 
 fn page_number(page: usize) -> anyhow::Result<u32> {

@@ -233,3 +233,59 @@ fn continuous_page_numbering_as_the_published_book() {
         stderr(&output)
     );
 }
+
+/// Typst's layout passes in a `build --timings` trace.
+fn layout_passes(trace: &Path) -> usize {
+    let events: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(trace).unwrap()).unwrap();
+    events
+        .iter()
+        .filter(|e| {
+            e["ph"] == "B" && e["name"].as_str().is_some_and(|n| n.starts_with("iter ("))
+        })
+        .count()
+}
+
+/// Builds 2021-Q4 into `out` with a trace; returns (the PDF's bytes, layout passes).
+fn build_traced(out: &Path, trace: &Path) -> (Vec<u8>, usize) {
+    let edition = root().join("sources/2021-Q4");
+    let args = ["build", path_str(&edition), "--out", path_str(out), "--only", "pdf"];
+    let output = huibian(&[&args[..], &["--timings", path_str(trace)]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = std::fs::read(out.join("2021-Q4/2021-Q4.pdf")).unwrap();
+    (pdf, layout_passes(trace))
+}
+
+/// toc.json records the pages the 目录 takes; the next build hands them to the
+/// template, which then lays the book out in one pass fewer. Right, wrong or absent,
+/// the hint never changes the book.
+#[test]
+fn the_last_contents_pages_save_a_layout_pass_and_never_change_the_book() {
+    let out = tempfile::tempdir().unwrap();
+    let trace = out.path().join("trace.json");
+
+    // No toc.json yet: Typst needs a pass to mend the page numbers its second printed.
+    let (first, unaided) = build_traced(out.path(), &trace);
+    let toc = read_toc(out.path(), "2021-Q4");
+    let contents = toc.contents.expect("toc.json says where the 目录 is");
+    // The published book: cover, 引言, then the 目录 on pages 3–4; the body after it.
+    assert_eq!((contents.page, contents.pages), (3, 2), "{contents:?}");
+    let pdf = open_pdf(&out.path().join("2021-Q4/2021-Q4.pdf"));
+    assert!(compact(&pdf.text(3)).contains("目录"), "{}", pdf.text(3));
+    assert_eq!(toc.entries[0].page, contents.page + contents.pages);
+
+    let (hinted, passes) = build_traced(out.path(), &trace);
+    assert_eq!(passes, 2, "with the hint, the second pass is the last");
+    assert!(unaided > passes, "{unaided} passes without the hint, {passes} with it");
+    assert!(first == hinted, "the hint changed the PDF");
+
+    // A stale hint costs the pass again, and changes nothing either.
+    let toc_path = out.path().join("2021-Q4/toc.json");
+    let mut stale = toc.clone();
+    stale.contents = Some(huibian::typeset::query::Contents { page: 3, pages: 5 });
+    std::fs::write(&toc_path, stale.to_json()).unwrap();
+    let (wrong, passes) = build_traced(out.path(), &trace);
+    assert_eq!(passes, unaided);
+    assert!(first == wrong, "a wrong hint changed the PDF");
+    assert_eq!(read_toc(out.path(), "2021-Q4"), toc, "toc.json is the real one again");
+}
