@@ -363,7 +363,7 @@ def report(dirpath: Path) -> None:
             fig = figures.setdefault(name, {})
             fig["peak_rss_mib"] = statistics.median(kibs) / 1024
             fig["rss_spread"] = (kibs[0] / 1024, kibs[-1] / 1024)
-    for name in ("inprocess.json", "browser.json", "big.json"):
+    for name in ("inprocess.json", "browser.json", "big-first.json", "big-again.json"):
         inproc = dirpath / name
         if inproc.exists():
             for label, ms in json.loads(inproc.read_text()).items():
