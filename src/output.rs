@@ -6,8 +6,9 @@
 //!   `.huibian-*.tmp` name only for the two system calls that link it and rename it
 //!   over the target; elsewhere a named temporary file is used. Its permissions are
 //!   the replaced file's, so `fmt` does not change a source's mode.
-//! - a folder ([`write_dir_atomic`]) is the old tree or the new one, never missing and
-//!   never a mix: the new tree is written into a `.huibian-*` sibling that is swapped
+//! - a folder ([`write_dir_atomic`], or [`StagedDir`] file by file) is the old tree or
+//!   the new one, never missing and never a mix: the new tree is written into a
+//!   `.huibian-*` sibling that is swapped
 //!   with the old one in one `renameat2(RENAME_EXCHANGE)` (Linux; elsewhere two renames,
 //!   with a moment where the folder is absent).
 //! - temporaries a killed process leaves behind are removed by the next write into the
@@ -34,6 +35,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating {}", dir.display()))?;
     let _lock = FolderLock::acquire(dir);
+    write_locked(dir, path, bytes)
+}
+
+/// [`write_atomic`] for a writer that holds `dir`'s lock.
+fn write_locked(dir: &Path, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
     #[cfg(target_os = "linux")]
     if let Some(file) = linux::anonymous_file(dir) {
@@ -60,40 +66,109 @@ pub fn write_dir_atomic<C: AsRef<[u8]>>(
     target: &Path,
     files: &[(String, C)],
 ) -> anyhow::Result<()> {
-    let parent = parent_of(target);
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("creating {}", parent.display()))?;
-    let _lock = FolderLock::acquire(parent);
-    let temp =
-        tempfile::Builder::new().prefix(TEMP_PREFIX).tempdir_in(parent).with_context(
-            || format!("creating a temporary folder in {}", parent.display()),
-        )?;
-    for (rel, text) in files {
+    let mut staged = StagedDir::new(target)?;
+    for (rel, bytes) in files {
+        staged.add(rel, bytes.as_ref())?;
+    }
+    staged.commit(&[])
+}
+
+/// A folder written file by file as its files are made (a build writes its HTML
+/// pages while the PDF is exported), unseen until [`StagedDir::commit`] swaps it in
+/// whole. Dropped uncommitted, it is removed and the target is untouched. It holds
+/// the lock on the target's parent folder until then, so files beside the folder
+/// (the PDF, toc.json) are written through `commit`.
+pub struct StagedDir {
+    target: PathBuf,
+    parent: PathBuf,
+    temp: tempfile::TempDir,
+    /// Folders made inside `temp` so far.
+    made: std::collections::HashSet<PathBuf>,
+    files: usize,
+    bytes: u64,
+    _lock: FolderLock,
+}
+
+impl StagedDir {
+    /// Starts writing a new version of the folder `target`.
+    pub fn new(target: &Path) -> anyhow::Result<Self> {
+        let parent = parent_of(target).to_path_buf();
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+        let lock = FolderLock::acquire(&parent);
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempdir_in(&parent)
+            .with_context(|| {
+                format!("creating a temporary folder in {}", parent.display())
+            })?;
+        Ok(Self {
+            target: target.to_path_buf(),
+            parent,
+            temp,
+            made: Default::default(),
+            files: 0,
+            bytes: 0,
+            _lock: lock,
+        })
+    }
+
+    /// Writes one file, at a plain relative path with `/`.
+    pub fn add(&mut self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let rel_path = Path::new(rel);
         if rel_path.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             anyhow::bail!("refusing to write `{rel}`: not a plain relative path");
         }
-        let path = temp.path().join(rel_path);
-        if let Some(dir) = path.parent() {
+        let path = self.temp.path().join(rel_path);
+        if let Some(dir) = path.parent()
+            && dir != self.temp.path()
+            && !self.made.contains(dir)
+        {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating {}", dir.display()))?;
+            self.made.insert(dir.to_path_buf());
         }
-        std::fs::write(&path, text.as_ref())
+        std::fs::write(&path, bytes)
             .with_context(|| format!("writing {}", path.display()))?;
+        self.files += 1;
+        self.bytes += bytes.len() as u64;
+        Ok(())
     }
-    if !target.exists() {
-        let written = temp.keep();
-        return std::fs::rename(&written, target)
-            .with_context(|| format!("replacing {}", target.display()));
+
+    /// How many files, and bytes, are written so far.
+    pub fn written(&self) -> (usize, u64) {
+        (self.files, self.bytes)
     }
-    #[cfg(target_os = "linux")]
-    if linux::exchange(temp.path(), target)? {
-        // The temporary folder now holds the old tree; dropping it removes it.
-        return temp
-            .close()
-            .with_context(|| format!("removing the old {}", target.display()));
+
+    /// Writes each file of `beside` (in the same parent folder) atomically, in order,
+    /// then puts the folder in the target's place.
+    pub fn commit(self, beside: &[(&Path, &[u8])]) -> anyhow::Result<()> {
+        for (path, bytes) in beside {
+            if parent_of(path) != self.parent {
+                anyhow::bail!(
+                    "{} is not beside {}: written apart from it",
+                    path.display(),
+                    self.target.display()
+                );
+            }
+            write_locked(&self.parent, path, bytes)?;
+        }
+        // The lock is held until the swap is done.
+        let Self { target, parent, temp, _lock, .. } = self;
+        if !target.exists() {
+            let written = temp.keep();
+            return std::fs::rename(&written, &target)
+                .with_context(|| format!("replacing {}", target.display()));
+        }
+        #[cfg(target_os = "linux")]
+        if linux::exchange(temp.path(), &target)? {
+            // The temporary folder now holds the old tree; dropping it removes it.
+            return temp
+                .close()
+                .with_context(|| format!("removing the old {}", target.display()));
+        }
+        replace_in_two_steps(&parent, &target, temp)
     }
-    replace_in_two_steps(parent, target, temp)
 }
 
 /// Moves the old folder aside, then the new one in; the fallback where folders
@@ -268,5 +343,54 @@ mod tests {
         let escape = write_dir_atomic(&target, &[("../evil.md".to_string(), "")]);
         assert!(escape.is_err());
         assert_eq!(std::fs::read_to_string(target.join("c.md")).unwrap(), "3");
+    }
+
+    /// A build writes its pages into a staged folder while the PDF is exported: until
+    /// the commit nothing is seen, a build that fails drops it without a trace, and
+    /// the commit writes the files beside it before the swap.
+    #[test]
+    fn a_staged_folder_is_unseen_until_committed_with_the_files_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("html");
+        write_dir_atomic(&target, &[("index.html".to_string(), "old")]).unwrap();
+        let names = || {
+            let mut names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            names
+        };
+
+        let mut failed = StagedDir::new(&target).unwrap();
+        failed.add("index.html", b"new").unwrap();
+        failed.add("a/b/page.html", b"page").unwrap();
+        drop(failed);
+        assert_eq!(names(), ["html"]);
+        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "old");
+
+        // (A staged folder holds its parent's lock: one at a time here.)
+        let elsewhere = dir.path().join("sub/toc.json");
+        let refused = StagedDir::new(&target).unwrap();
+        assert!(refused.commit(&[(&elsewhere, b"{}")]).is_err());
+        assert!(!elsewhere.exists());
+        assert_eq!(names(), ["html"]);
+
+        let mut staged = StagedDir::new(&target).unwrap();
+        staged.add("index.html", b"new").unwrap();
+        staged.add("a/b/page.html", b"page").unwrap();
+        staged.add("a/other.html", b"x").unwrap();
+        assert!(staged.add("../escape.html", b"").is_err());
+        assert_eq!(staged.written(), (3, 8));
+        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "old");
+        let pdf = dir.path().join("book.pdf");
+        staged.commit(&[(&pdf, b"%PDF")]).unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/b/page.html")).unwrap(),
+            "page"
+        );
+        assert_eq!(std::fs::read(&pdf).unwrap(), b"%PDF");
+        assert_eq!(names(), ["book.pdf", "html"]);
     }
 }

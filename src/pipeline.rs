@@ -17,7 +17,7 @@ use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::html::{self, HtmlTemplates, Site};
 use crate::load::{self, Loaded};
-use crate::output::{write_atomic, write_dir_atomic};
+use crate::output::{StagedDir, write_atomic, write_dir_atomic};
 use crate::project::Project;
 use crate::source::Sources;
 use crate::toc::{self, Toc};
@@ -123,8 +123,11 @@ pub struct Built {
     pub book: Book,
     /// The PDF's bytes, as written; empty for an HTML-only build.
     pub pdf: Vec<u8>,
-    /// The HTML site, when it was made.
+    /// The HTML site, when it was made and kept: a rebuild's, for `serve`. A build
+    /// writes its pages as they are made and keeps only their count (`html`).
     pub site: Option<Site>,
+    /// How many files and bytes the site has, when one was written.
+    pub html: Option<(usize, u64)>,
     /// Where the time went.
     pub times: Timings,
 }
@@ -284,7 +287,7 @@ impl Paths {
 struct Made {
     toc: Option<Toc>,
     pdf: Vec<u8>,
-    site: Option<Site>,
+    site: Option<Pages>,
     /// All but the total, which the caller knows.
     times: Timings,
 }
@@ -325,16 +328,19 @@ fn build(
     let Some(made) = made else {
         return Ok(BuildReport { sources, diagnostics, built: None });
     };
-    run.write(&made)?;
+    let Made { toc, pdf, site, times } = made;
+    let html = site.as_ref().map(Pages::written);
+    let site = run.write(toc.as_ref(), &pdf, site)?;
     let built = Built {
         id: book.id.clone(),
         pdf_path: paths.pdf,
         toc_path: paths.toc,
-        toc: made.toc,
+        toc,
         book,
-        pdf: made.pdf,
-        site: made.site,
-        times: Timings { total: started.elapsed(), ..made.times },
+        pdf,
+        site,
+        html,
+        times: Timings { total: started.elapsed(), ..times },
     };
     Ok(BuildReport { sources, diagnostics, built: Some(built) })
 }
@@ -358,7 +364,7 @@ impl Run<'_> {
         Ok(Made {
             toc: None,
             pdf: Vec::new(),
-            site: Some(site),
+            site: Some(Pages::Written(site)),
             times: Timings { html: html_started.elapsed(), ..Timings::default() },
         })
     }
@@ -405,7 +411,9 @@ impl Run<'_> {
         // The pages, beside the PDF export, unless the early ones already hold the
         // right page numbers.
         let (early_site, search) = match (early, search) {
-            (Some(early), _) if early.toc == toc => (Some(early.site), None),
+            (Some(early), _) if early.toc == toc => {
+                (Some(Pages::Written(early.site)), None)
+            }
             (Some(early), _) => (None, Some(Search::Made(early.search))),
             (None, search) => (None, search),
         };
@@ -472,14 +480,16 @@ impl Run<'_> {
         (Some(handle), None)
     }
 
-    /// Renders the pages with the final page numbers on a second thread; a rebuild
-    /// writes them at once, a build with the PDF (see [`Run::write`]).
+    /// Renders the pages with the final page numbers on a second thread. A rebuild
+    /// shows and writes them at once and keeps them (for `serve`); a build writes each
+    /// page as it is made into a folder that takes html/'s place beside the PDF (see
+    /// [`Run::write`]), holding no more of the site than one page.
     fn pages_beside_export<'s>(
         &'s self,
         scope: &'s Scope<'s, '_>,
         search: Search<'s>,
         toc: &Toc,
-    ) -> ScopedJoinHandle<'s, anyhow::Result<(Site, Duration, Option<Duration>)>> {
+    ) -> ScopedJoinHandle<'s, anyhow::Result<(Pages, Duration, Option<Duration>)>> {
         // The thread may outlive the caller's locals; the TOC is small.
         let toc = toc.clone();
         scope.spawn(move || {
@@ -488,34 +498,81 @@ impl Run<'_> {
                 Search::Made(index) => index,
             };
             let html_started = Instant::now();
-            let site =
-                html::render_pages(self.book, Some(&toc), &self.renderers.html, search)?;
-            let mut on_disk = None;
-            if self.mode.html_first {
-                if let Some(on_html) = self.on_html {
-                    on_html(&site);
-                }
-                write_dir_atomic(&self.paths.html, &site.files)?;
-                on_disk = Some(self.started.elapsed());
+            let (book, templates) = (self.book, &self.renderers.html);
+            if !self.mode.html_first {
+                let mut staged = StagedDir::new(&self.paths.html)?;
+                html::render_pages_each(
+                    book,
+                    Some(&toc),
+                    templates,
+                    search,
+                    |path, bytes| staged.add(path, &bytes),
+                )?;
+                return Ok((Pages::Staged(staged), html_started.elapsed(), None));
             }
-            Ok((site, html_started.elapsed(), on_disk))
+            let site = html::render_pages(book, Some(&toc), templates, search)?;
+            if let Some(on_html) = self.on_html {
+                on_html(&site);
+            }
+            write_dir_atomic(&self.paths.html, &site.files)?;
+            let on_disk = Some(self.started.elapsed());
+            Ok((Pages::Written(site), html_started.elapsed(), on_disk))
         })
     }
 
     /// Writes what a build made and has not written yet: the PDF and toc.json, and
-    /// the site unless a rebuild or an HTML-only build wrote it already.
-    fn write(&self, made: &Made) -> anyhow::Result<()> {
-        if let Some(toc) = &made.toc {
-            write_atomic(&self.paths.pdf, &made.pdf)?;
-            write_atomic(&self.paths.toc, toc.to_json().as_bytes())?;
+    /// then puts the site's staged folder in html/'s place (a rebuild and an HTML-only
+    /// build wrote theirs already). Returns the site when it was kept whole.
+    fn write(
+        &self,
+        toc: Option<&Toc>,
+        pdf: &[u8],
+        pages: Option<Pages>,
+    ) -> anyhow::Result<Option<Site>> {
+        let toc_json = toc.map(Toc::to_json);
+        let beside: Vec<(&Path, &[u8])> = match &toc_json {
+            Some(json) => {
+                vec![(&self.paths.pdf, pdf), (&self.paths.toc, json.as_bytes())]
+            }
+            None => Vec::new(),
+        };
+        match pages {
+            // The staged folder holds the lock on out/<ID>/: the files beside it are
+            // written through it.
+            Some(Pages::Staged(staged)) => {
+                staged.commit(&beside)?;
+                Ok(None)
+            }
+            Some(Pages::Written(site)) => {
+                for (path, bytes) in beside {
+                    write_atomic(path, bytes)?;
+                }
+                Ok(Some(site))
+            }
+            None => {
+                for (path, bytes) in beside {
+                    write_atomic(path, bytes)?;
+                }
+                Ok(None)
+            }
         }
-        if self.mode.only == Only::All
-            && !self.mode.html_first
-            && let Some(site) = &made.site
-        {
-            write_dir_atomic(&self.paths.html, &site.files)?;
+    }
+}
+
+/// A build's site: kept whole and written already (a rebuild's, an HTML-only
+/// build's), or written page by page into a folder not yet in html/'s place.
+enum Pages {
+    Written(Site),
+    Staged(StagedDir),
+}
+
+impl Pages {
+    /// How many files and bytes.
+    fn written(&self) -> (usize, u64) {
+        match self {
+            Pages::Written(site) => (site.files.len(), site.size() as u64),
+            Pages::Staged(staged) => staged.written(),
         }
-        Ok(())
     }
 }
 

@@ -111,7 +111,7 @@ pub(crate) fn build_one(
             built.times.export.as_secs_f64(),
         );
     }
-    if let Some(site) = &built.site {
+    if let Some((files, bytes)) = built.html {
         let when = if only == Only::Html {
             format!("in {:.2} s", built.times.total.as_secs_f64())
         } else {
@@ -124,8 +124,8 @@ pub(crate) fn build_one(
         eprintln!(
             "wrote {} ({} files, {} KiB) {when}",
             built.pdf_path.with_file_name("html").join("index.html").display(),
-            site.files.len(),
-            site.size() / 1024,
+            files,
+            bytes / 1024,
         );
     }
     Ok(Outcome::Success)

@@ -111,12 +111,29 @@ pub fn render_pages(
     templates: &HtmlTemplates,
     search_index: Vec<u8>,
 ) -> Result<Site, HtmlError> {
+    let mut files = Vec::new();
+    render_pages_each(book, toc, templates, search_index, |path, bytes| {
+        files.push((path.to_string(), bytes));
+        Ok::<(), HtmlError>(())
+    })?;
+    Ok(Site { files })
+}
+
+/// [`render_pages`] handing each file to `each` as soon as it is made, instead of
+/// holding the whole site: a build writes the pages while the PDF is exported (a
+/// 2,000-policy site is 20 MB).
+pub fn render_pages_each<E: From<HtmlError>>(
+    book: &Book,
+    toc: Option<&Toc>,
+    templates: &HtmlTemplates,
+    search_index: Vec<u8>,
+    mut each: impl FnMut(&str, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
     let links = context::Links::new(book, toc);
     let env = templates.environment()?;
     // Made a template value once: passed as the struct, it would be serialised again
     // for every page (its TOC lists every policy: quadratic in the policies).
     let site = minijinja::Value::from_serialize(context::site_view(book, &links)?);
-    let mut files = Vec::new();
 
     let render = |name: &str, ctx: minijinja::Value| -> Result<Vec<u8>, HtmlError> {
         let err = |source| HtmlError::Template { name: name.to_string(), source };
@@ -132,12 +149,12 @@ pub fn render_pages(
             context::PageKind::Policy => "policy.html",
             context::PageKind::List => "list.html",
         };
-        files.push((page.file.to_string(), render(template, ctx)?));
+        each(page.file.as_ref(), render(template, ctx)?)?;
     }
     for name in templates::STATIC_FILES {
-        files.push((name.to_string(), templates.text(name).as_bytes().to_vec()));
+        each(name, templates.text(name).as_bytes().to_vec())?;
     }
-    files.push((SEARCH_INDEX.to_string(), search_index));
+    each(SEARCH_INDEX, search_index)?;
     // Images keep their path in the edition folder (`assets/<policy>/image-1.png`):
     // checked to be plain relative paths with an image's extension, they cannot
     // leave the site folder or take the name of a page.
@@ -146,7 +163,7 @@ pub fn render_pages(
             .images
             .read(path)
             .map_err(|source| HtmlError::Image { path: path.to_string(), source })?;
-        files.push((path.to_string(), bytes));
+        each(path, bytes)?;
     }
-    Ok(Site { files })
+    Ok(())
 }
