@@ -47,23 +47,47 @@ impl Loaded {
 /// ([`Book::changes`]): the previous edition is loaded the same way (without its own
 /// previous) and must load without errors, else that is an error at `previous`.
 pub fn load(folder: &Path) -> anyhow::Result<Loaded> {
-    let mut loaded = load_alone(folder)?;
+    // The previous edition is as large as this one: loaded on a second thread while
+    // this one is, when the manifest, read ahead, names it.
+    std::thread::scope(|scope| {
+        let ahead = crate::edition::peek_previous(folder).map(|name| {
+            let guessed = name.clone();
+            let handle = scope.spawn(move || previous_book(folder, &guessed));
+            (name, handle)
+        });
+        let loaded = load_alone(folder)?;
+        Ok(with_previous(folder, loaded, ahead))
+    })
+}
+
+/// Gives the book its 本期变化 from the previous edition its manifest names, loaded
+/// ahead (`ahead`, when it guessed the name right) or now.
+fn with_previous(
+    folder: &Path,
+    mut loaded: Loaded,
+    ahead: Option<(String, std::thread::ScopedJoinHandle<'_, Result<Book, String>>)>,
+) -> Loaded {
     let previous = loaded.assembled.as_ref().and_then(|b| b.meta.previous.clone());
-    if let Some((name, span)) = previous {
-        match previous_book(folder, &name) {
-            Ok(old) => {
-                if let Some(book) = loaded.assembled.as_mut() {
-                    book.changes = Some(crate::changes::between(&old, book));
-                }
-            }
-            Err(why) => loaded.diagnostics.push(
-                Diagnostic::error("previous-edition", why)
-                    .with_span(span)
-                    .with_hint("name an edition folder under sources/ (`previous = \"2021-Q3\"`) or a path relative to this edition's folder"),
-            ),
+    let Some((name, span)) = previous else { return loaded };
+    let old = match ahead {
+        Some((guessed, handle)) if guessed == name => {
+            handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         }
+        _ => previous_book(folder, &name),
+    };
+    match old {
+        Ok(old) => {
+            if let Some(book) = loaded.assembled.as_mut() {
+                book.changes = Some(crate::changes::between(&old, book));
+            }
+        }
+        Err(why) => loaded.diagnostics.push(
+            Diagnostic::error("previous-edition", why)
+                .with_span(span)
+                .with_hint("name an edition folder under sources/ (`previous = \"2021-Q3\"`) or a path relative to this edition's folder"),
+        ),
     }
-    Ok(loaded)
+    loaded
 }
 
 /// [`load`] without the previous edition: what `previous` itself is loaded with, and

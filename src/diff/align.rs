@@ -184,10 +184,7 @@ pub(crate) fn align_with(
         matching.old_places.iter().map(|p| old_texts.flat(*p)).collect();
     let new_flat: Vec<String> =
         matching.new_places.iter().map(|p| new_texts.flat(*p)).collect();
-    let old_prints: Vec<Fingerprint> =
-        old_flat.iter().map(|t| Fingerprint::new(t)).collect();
-    let new_prints: Vec<Fingerprint> =
-        new_flat.iter().map(|t| Fingerprint::new(t)).collect();
+    let (old_prints, new_prints) = (Prints::new(&old_flat), Prints::new(&new_flat));
     matching.by_content(&old_prints, &new_prints);
 
     let mut pairs = matching.pairs((&old_flat, &new_flat), (&old_prints, &new_prints));
@@ -199,6 +196,24 @@ pub(crate) fn align_with(
         added: matching.added(),
         category_map,
         renamed_categories,
+    }
+}
+
+/// The fingerprints of a book's policies, each made when first needed: most policies
+/// of a new edition match by id and read the same, and need none (2022-Q1 against
+/// 2021-Q4: 10 ms of every build with 本期变化).
+struct Prints<'a> {
+    flat: &'a [String],
+    made: Vec<std::cell::OnceCell<Fingerprint>>,
+}
+
+impl<'a> Prints<'a> {
+    fn new(flat: &'a [String]) -> Self {
+        Prints { flat, made: flat.iter().map(|_| std::cell::OnceCell::new()).collect() }
+    }
+
+    fn get(&self, i: usize) -> &Fingerprint {
+        self.made[i].get_or_init(|| Fingerprint::new(&self.flat[i]))
     }
 }
 
@@ -264,16 +279,18 @@ impl Matching {
 
     /// The content round: among the unmatched, pairs at least [`CONTENT_THRESHOLD`]
     /// similar match, the most similar first.
-    fn by_content(&mut self, old_prints: &[Fingerprint], new_prints: &[Fingerprint]) {
+    fn by_content(&mut self, old_prints: &Prints, new_prints: &Prints) {
         let mut candidates = Vec::new();
-        for (i, op) in old_prints.iter().enumerate() {
-            if self.old_match[i].is_some() || op.is_empty() {
+        for i in 0..self.old_places.len() {
+            if self.old_match[i].is_some() || old_prints.get(i).is_empty() {
                 continue;
             }
-            for (j, np) in new_prints.iter().enumerate() {
-                if self.new_taken[j] || np.is_empty() {
+            let op = old_prints.get(i);
+            for j in 0..self.new_places.len() {
+                if self.new_taken[j] || new_prints.get(j).is_empty() {
                     continue;
                 }
+                let np = new_prints.get(j);
                 let s = op.similarity(np);
                 if s >= CONTENT_THRESHOLD {
                     candidates.push((s, i, j));
@@ -294,7 +311,7 @@ impl Matching {
     fn pairs(
         &self,
         (old_flat, new_flat): (&[String], &[String]),
-        (old_prints, new_prints): (&[Fingerprint], &[Fingerprint]),
+        (old_prints, new_prints): (&Prints, &Prints),
     ) -> Vec<PolicyPair> {
         self.old_match
             .iter()
@@ -307,7 +324,7 @@ impl Matching {
                     similarity: if old_flat[i] == new_flat[j] {
                         1.0
                     } else {
-                        old_prints[i].similarity(&new_prints[j])
+                        old_prints.get(i).similarity(new_prints.get(j))
                     },
                 })
             })

@@ -274,6 +274,24 @@ impl Edition {
 
 /// Reads and parses `edition.toml`; `None` (with the errors in `diags`) when it is
 /// a link out of the edition, not text, or not a manifest.
+/// The `previous` a manifest names, read ahead of the real load so that the previous
+/// edition can be loaded beside this one ([`crate::load::load`]). Only a guess: `None`
+/// for anything unusual (a link, a large file, TOML that does not parse); the real
+/// load decides, and reports what is wrong.
+pub fn peek_previous(root: &Path) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        previous: Option<String>,
+    }
+    let path = root.join(MANIFEST);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 1 << 20 {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    toml::from_str::<Peek>(&text).ok()?.previous
+}
+
 fn read_manifest(
     root: &Path,
     canonical_root: &Path,

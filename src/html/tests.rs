@@ -111,6 +111,62 @@ fn category_page_snapshot() {
     insta::assert_snapshot!("basic_category", text(&site, "c3.html"));
 }
 
+/// Up to `FULL_TOC_POLICIES` policies every page's sidebar lists them all; beyond, a
+/// page lists its own category's only (all on every page grew the site with the square
+/// of the book: 226 MB for 2,000 policies). Every link still resolves.
+#[test]
+fn beyond_the_limit_a_sidebar_lists_its_own_categorys_policies_only() {
+    let small = load("tests/fixtures/basic");
+    let mut big = small.clone();
+    let mut copy = 0;
+    while big.policies().count() <= super::context::FULL_TOC_POLICIES {
+        copy += 1;
+        for category in &mut big.categories {
+            let copies: Vec<_> = category
+                .policies
+                .iter()
+                .filter(|p| !p.id.contains("-副本"))
+                .map(|p| {
+                    let mut p = p.clone();
+                    p.id = format!("{}-副本{copy}", p.id);
+                    p.meta.title = format!("{}（副本{copy}）", p.meta.title);
+                    p
+                })
+                .collect();
+            category.policies.extend(copies);
+        }
+    }
+    let with_policies: Vec<_> =
+        small.categories.iter().filter(|c| !c.policies.is_empty()).collect();
+    let (own, other) = (&with_policies[0], &with_policies[1]);
+    for (book, full) in [(&small, true), (&big, false)] {
+        let site = render(book, None);
+        check_links(&site, None);
+        let links = Links::new(book, None);
+        let file = |id: &str| links.file(id).expect("a page").to_string();
+        let href = |id: &str| format!("href=\"{}\"", file(id));
+        let page = text(&site, &file(&own.policies[0].id));
+        for policy in &own.policies {
+            assert!(
+                page.contains(&href(&policy.id)),
+                "{} not in its own sidebar",
+                policy.id
+            );
+        }
+        let listed = page.contains(&href(&other.policies[0].id));
+        assert_eq!(
+            listed,
+            full,
+            "{} policies: another category's listed: {listed}",
+            book.policies().count()
+        );
+        // The category itself is always there, and the index lists every policy.
+        assert!(page.contains(&format!("{}.{}</a>", other.number, other.title)));
+        let index = text(&site, "index.html");
+        assert!(book.policies().all(|p| index.contains(&href(&p.id))));
+    }
+}
+
 #[test]
 fn site_has_every_page_and_the_static_files() {
     let book = load("tests/fixtures/basic");
