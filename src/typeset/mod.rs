@@ -73,9 +73,18 @@ pub struct LayoutHint {
 }
 
 impl LayoutHint {
-    /// The hint a book's last `toc.json` gives.
+    /// The most 目录 pages a hint may hold open: toc.json is a file on disk, and a
+    /// damaged one must not make Typst's first pass lay out pages by the million.
+    /// (A 2,000-policy edition's 目录 takes 62.)
+    pub const MAX_CONTENTS_PAGES: u32 = 2_000;
+
+    /// The hint a book's last `toc.json` gives: none where its `contents` cannot be
+    /// (more pages than the book had, or than [`Self::MAX_CONTENTS_PAGES`]).
     pub fn from_toc(toc: &crate::toc::Toc) -> Self {
-        Self { contents_pages: toc.contents.map(|c| c.pages) }
+        let pages = toc.contents.map(|c| c.pages);
+        let plausible =
+            pages.filter(|&p| p >= 1 && p <= toc.pages.min(Self::MAX_CONTENTS_PAGES));
+        Self { contents_pages: plausible }
     }
 }
 
@@ -422,4 +431,35 @@ fn collect_files(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::LayoutHint;
+    use crate::toc::Toc;
+    use crate::typeset::query::Contents;
+
+    fn toc(pages: u32, contents: Option<(u32, u32)>) -> Toc {
+        Toc {
+            edition: "2021-Q4".into(),
+            title: "汇编".into(),
+            pdf: "2021-Q4.pdf".into(),
+            pages,
+            entries: Vec::new(),
+            lists: Vec::new(),
+            contents: contents.map(|(page, pages)| Contents { page, pages }),
+        }
+    }
+
+    /// The hint comes from a file on disk: what no laid-out book can have written is
+    /// no hint at all (the build then takes Typst's extra pass, nothing worse).
+    #[test]
+    fn a_damaged_toc_json_gives_no_hint() {
+        assert_eq!(LayoutHint::from_toc(&toc(139, Some((3, 2)))).contents_pages, Some(2));
+        assert_eq!(LayoutHint::from_toc(&toc(139, None)).contents_pages, None);
+        assert_eq!(LayoutHint::from_toc(&toc(139, Some((3, 0)))).contents_pages, None);
+        assert_eq!(LayoutHint::from_toc(&toc(139, Some((3, 140)))).contents_pages, None);
+        let huge = toc(u32::MAX, Some((3, u32::MAX)));
+        assert_eq!(LayoutHint::from_toc(&huge).contents_pages, None);
+    }
 }
