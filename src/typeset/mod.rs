@@ -195,7 +195,12 @@ pub fn export(
     };
     let options = PdfOptions {
         standards,
-        ident: Smart::Custom(format!("huibian/{}", book.id)),
+        // The first half of the PDF's identifier names the document: a redline is
+        // another document than the edition it marks.
+        ident: Smart::Custom(match book.redline {
+            Some(_) => format!("huibian/{}/redline", book.id),
+            None => format!("huibian/{}", book.id),
+        }),
         creator: Smart::Custom(Some(format!("huibian {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(laid.today)),
         ..PdfOptions::default()

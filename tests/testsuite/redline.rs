@@ -124,7 +124,8 @@ fn a_redline_marks_each_change_on_the_page_its_note_names() {
     // Unchanged text typesets as in the normal build: the first page of a policy
     // the change set does not touch.
     let out = dir.path().join("out");
-    let normal = open_pdf(&build_ok(&new, &out));
+    let normal_path = build_ok(&new, &out);
+    let normal = open_pdf(&normal_path);
     let title = "北京市关于促进数字贸易高质量发展的若干措施";
     let first = |pdf: &Pdf| {
         // The 目录 names it too; the body page starts with its category's title.
@@ -134,4 +135,14 @@ fn a_redline_marks_each_change_on_the_page_its_note_names() {
             .unwrap_or_else(|| panic!("no page starts with {title}"))
     };
     assert_eq!(first(&pdf), first(&normal));
+
+    // A redline is another document than the edition it marks: the permanent part of
+    // its PDF identifier differs (a reader's cache or an archive must not take one
+    // for a version of the other).
+    let permanent_id = |path: &Path| {
+        let doc = lopdf::Document::load(path).unwrap();
+        let id = doc.trailer.get(b"ID").and_then(|id| id.as_array()).unwrap().clone();
+        id[0].as_str().unwrap().to_vec()
+    };
+    assert_ne!(permanent_id(&red), permanent_id(&normal_path));
 }
