@@ -536,26 +536,17 @@ impl Run<'_> {
             }
             None => Vec::new(),
         };
-        match pages {
+        let site = match pages {
             // The staged folder holds the lock on out/<ID>/: the files beside it are
             // written through it.
-            Some(Pages::Staged(staged)) => {
-                staged.commit(&beside)?;
-                Ok(None)
-            }
-            Some(Pages::Written(site)) => {
-                for (path, bytes) in beside {
-                    write_atomic(path, bytes)?;
-                }
-                Ok(Some(site))
-            }
-            None => {
-                for (path, bytes) in beside {
-                    write_atomic(path, bytes)?;
-                }
-                Ok(None)
-            }
+            Some(Pages::Staged(staged)) => return staged.commit(&beside).map(|()| None),
+            Some(Pages::Written(site)) => Some(site),
+            None => None,
+        };
+        for (path, bytes) in beside {
+            write_atomic(path, bytes)?;
         }
+        Ok(site)
     }
 }
 

@@ -282,15 +282,21 @@ impl Matching {
     fn by_content(&mut self, old_prints: &Prints, new_prints: &Prints) {
         let mut candidates = Vec::new();
         for i in 0..self.old_places.len() {
-            if self.old_match[i].is_some() || old_prints.get(i).is_empty() {
+            if self.old_match[i].is_some() {
                 continue;
             }
             let op = old_prints.get(i);
+            if op.is_empty() {
+                continue;
+            }
             for j in 0..self.new_places.len() {
-                if self.new_taken[j] || new_prints.get(j).is_empty() {
+                if self.new_taken[j] {
                     continue;
                 }
                 let np = new_prints.get(j);
+                if np.is_empty() {
+                    continue;
+                }
                 let s = op.similarity(np);
                 if s >= CONTENT_THRESHOLD {
                     candidates.push((s, i, j));
