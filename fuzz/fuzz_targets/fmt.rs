@@ -6,13 +6,15 @@
 //! - without `--renumber`, the body keeps every Han character and digit, in order
 //!   (full-width digits count as their ASCII digit: DESIGN.md allows `１.` → `1.`),
 //!   and the front matter keeps every value (keys are reordered and requoted, YAML
-//!   escapes may be written out, but the parsed values are the same);
+//!   escapes may be written out, but the parsed values are the same), save the title,
+//!   which `fmt` normalises as text (`normalize_title`): it is compared normalised;
 //! - formatting never turns body text into front matter, nor the reverse.
 #![no_main]
 
 use huibian::cjk::is_cjk;
 use huibian::edition::front_matter::{self, FrontMatter, TextMatter};
 use huibian::fmt::{Options, Role, format};
+use huibian::normalize::normalize_title;
 use huibian::numbering::numerals::fold_fullwidth_digits;
 use libfuzzer_sys::fuzz_target;
 
@@ -34,7 +36,7 @@ fn matter(text: &str, role: Role) -> (Option<String>, String) {
         Role::Policy => format!(
             "{:?}",
             serde_saphyr::from_str::<FrontMatter>(yaml).ok().map(|m| (
-                m.title,
+                normalize_title(&m.title),
                 m.issuer.map(|i| i.to_vec()),
                 m.number,
                 m.date,
@@ -44,7 +46,9 @@ fn matter(text: &str, role: Role) -> (Option<String>, String) {
         ),
         Role::Text => format!(
             "{:?}",
-            serde_saphyr::from_str::<TextMatter>(yaml).ok().map(|m| m.title)
+            serde_saphyr::from_str::<TextMatter>(yaml)
+                .ok()
+                .map(|m| m.title.map(|t| normalize_title(&t)))
         ),
     });
     // A text file's empty front matter and none at all mean the same: no title.
