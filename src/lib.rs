@@ -35,6 +35,7 @@ pub mod changes;
 pub mod check;
 pub mod cjk;
 pub mod cli;
+pub mod desk;
 pub mod diag;
 pub mod diff;
 pub mod edition;

@@ -48,6 +48,34 @@ pub struct Listen {
     pub ip: IpAddr,
     /// Port, or the first free one from 3000.
     pub port: Option<u16>,
+    /// Open the editor's desk (`--edit`).
+    pub edit: bool,
+    /// Let the desk listen beyond loopback (`--allow-remote-edit`).
+    pub allow_remote_edit: bool,
+}
+
+/// Refuses a desk others could reach unless asked for in so many words, and one on
+/// every interface at once (its pages answer only as one address, which must be known).
+fn check_edit_bind(listen: &Listen) -> anyhow::Result<()> {
+    if !listen.edit || listen.ip.is_loopback() {
+        return Ok(());
+    }
+    if !listen.allow_remote_edit {
+        anyhow::bail!(
+            "--edit with --bind {} would let other machines change the edition; \
+             add --allow-remote-edit if that is what you want (anyone on the network who \
+             gets the printed address with its token can then edit, over unencrypted HTTP)",
+            listen.ip
+        );
+    }
+    if listen.ip.is_unspecified() {
+        anyhow::bail!(
+            "--edit answers as one address only: give the address the others will use \
+             (for example --bind 192.168.1.20), not {}",
+            listen.ip
+        );
+    }
+    Ok(())
 }
 
 /// What one rebuild ended in.
@@ -72,7 +100,30 @@ pub fn serve(
          <p>Building; this page reloads by itself.</p></body></html>",
         escape_html(&folder.display().to_string())
     );
+    check_edit_bind(&listen)?;
     let server = HttpServer::start(listen.ip, listen.port, placeholder.clone())?;
+    if listen.edit {
+        let guard = crate::desk::Guard::new(server.addr())?;
+        let id = crate::edition::edition_id(folder)?;
+        let desk = crate::desk::Desk::new(
+            folder,
+            pipeline::output_dir(out_root, &id),
+            project.root(),
+            guard,
+        )?;
+        eprintln!(
+            "the editor's desk: http://{}{} (open it in a browser; the address is the key to edit)",
+            server.addr(),
+            desk.entry_path()
+        );
+        if !listen.ip.is_loopback() {
+            eprintln!(
+                "warning: the desk listens on {}: anyone who can reach it and has this address can edit the edition",
+                listen.ip
+            );
+        }
+        server.set_desk(std::sync::Arc::new(desk));
+    }
     if !listen.ip.is_loopback() {
         eprintln!(
             "warning: listening on {}: anyone who can reach this machine can read the edition",

@@ -414,21 +414,16 @@ fn check_staged(
     manifest_after: &str,
     run: &mut Run,
 ) -> anyhow::Result<Vec<String>> {
-    let temp = tempfile::tempdir()
-        .context("creating a temporary folder to check the new files in")?;
-    let stage =
-        temp.path().join(edition.file_name().unwrap_or(std::ffi::OsStr::new("edition")));
-    copy_edition(edition, &stage)?;
+    let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
     for one in staged {
         for (path, bytes) in &one.assets {
-            write_plain(&stage.join(path), bytes)?;
+            writes.push((path.clone(), bytes.clone()));
         }
-        write_plain(&stage.join(&one.added.file), one.added.markdown.as_bytes())?;
+        writes.push((one.added.file.clone(), one.added.markdown.clone().into_bytes()));
     }
-    write_plain(&stage.join(MANIFEST), manifest_after.as_bytes())?;
-    let mut checked =
-        crate::check::check_folder(&stage, &crate::check::CheckOptions::default())?;
-    checked.sources.rebase(&stage, edition);
+    writes.push((MANIFEST.to_string(), manifest_after.as_bytes().to_vec()));
+    let (temp, mut checked) = crate::check::check_staged(edition, &writes)?;
+    let stage = temp.stage();
     let new_files: BTreeSet<PathBuf> =
         staged.iter().map(|s| edition.join(&s.added.file)).collect();
     for d in checked.diagnostics.take() {
@@ -443,7 +438,7 @@ fn check_staged(
     let mut diffs = Vec::new();
     for one in staged {
         diffs.push(match &one.replaces {
-            Some(_) => replaced_diff(edition, &stage)?,
+            Some(_) => replaced_diff(edition, stage)?,
             None => String::new(),
         });
     }
@@ -471,37 +466,6 @@ fn replaced_diff(old: &Path, new: &Path) -> anyhow::Result<String> {
     } else {
         "the text is unchanged".to_string()
     })
-}
-
-/// Copies an edition's files (not its hidden ones, not what links lead to) so it
-/// can be loaded with the new files beside the old.
-fn copy_edition(from: &Path, to: &Path) -> anyhow::Result<()> {
-    for entry in
-        walkdir::WalkDir::new(from).follow_links(false).into_iter().filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-        })
-    {
-        let entry = entry.with_context(|| format!("reading {}", from.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel =
-            entry.path().strip_prefix(from).context("a file outside the edition")?;
-        let target = to.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::copy(entry.path(), &target)
-            .with_context(|| format!("copying {}", entry.path().display()))?;
-    }
-    Ok(())
-}
-
-fn write_plain(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Writes one policy's images and file into the edition. A new file that appeared

@@ -20,8 +20,11 @@ mod edition;
 mod media;
 mod numbering;
 pub mod pdf;
+mod staged;
 mod text;
 pub mod validity;
+
+pub use staged::{Stage, check_staged};
 
 use crate::book::Book;
 use crate::diag::Diagnostics;

@@ -285,6 +285,20 @@ pub struct ServeArgs {
     /// Folder that receives the built outputs, as for `build`.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+
+    /// Open the editor's desk: the edition edited in the browser (its policies as
+    /// forms, checked as `check` checks them; arranged by dragging; published pages,
+    /// Word files and PDFs added by dropping them; every change kept and undoable in
+    /// `.huibian/history/`). The command prints the desk's address with a token, which
+    /// is needed to edit.
+    #[arg(long)]
+    pub edit: bool,
+
+    /// With --edit and a --bind other than loopback: let other machines edit. Anyone
+    /// who can reach this one and has the printed address can then change the
+    /// edition, over unencrypted HTTP.
+    #[arg(long, requires = "edit")]
+    pub allow_remote_edit: bool,
 }
 
 /// Arguments of `huibian toc`.

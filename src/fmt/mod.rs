@@ -17,7 +17,7 @@
 //! Formatting is a pure function of the text, so it is idempotent by test.
 
 pub mod files;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::ops::Range;
 

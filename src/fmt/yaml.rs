@@ -43,7 +43,7 @@ pub(super) fn policy(matter: &FrontMatter) -> String {
 /// A key whose value is one string or a list: one item on the key's line, more as a
 /// block list — or, when every item is a plain ASCII word (`unprinted: [issuer, date]`),
 /// as a flow list on one line.
-fn list(out: &mut String, key: &str, value: Option<&OneOrMany>) {
+pub(crate) fn list(out: &mut String, key: &str, value: Option<&OneOrMany>) {
     match value {
         Some(OneOrMany::One(one)) => line(out, key, one),
         // Kept as written: a bare `key:` would read back as no key at all, and the
@@ -86,7 +86,7 @@ pub(super) fn text(matter: &TextMatter) -> String {
     }
 }
 
-fn line(out: &mut String, key: &str, value: &str) {
+pub(crate) fn line(out: &mut String, key: &str, value: &str) {
     out.push_str(key);
     out.push_str(": ");
     out.push_str(&scalar(value));

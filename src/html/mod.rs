@@ -87,6 +87,12 @@ pub enum HtmlError {
 /// (a script, not JSON, so that search works from `file://` where `fetch` does not).
 pub const SEARCH_INDEX: &str = "search-index.js";
 
+/// The site's page (a file name under `html/`) that shows the category, policy or
+/// section `id`: the desk opens a policy's preview there.
+pub fn page_of(book: &Book, id: &str) -> Option<String> {
+    context::Links::new(book, None).file(id).map(String::from)
+}
+
 /// Renders the whole site. With `toc` = `None` (no PDF built yet) the page references
 /// and the PDF download link are left out; the caller should say so.
 pub fn render_site(

@@ -8,15 +8,17 @@
 //! response comes whole from one build: never the index of one build and the pages
 //! of another, never a file being replaced.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 use typst::foundations::Bytes;
+
+use crate::desk::{self, Desk};
 
 /// What a route answers with.
 pub(super) enum Body {
@@ -39,6 +41,8 @@ struct Shared {
     current: Mutex<Snapshot>,
     published: Condvar,
     streams: AtomicUsize,
+    /// The editor's desk, with `serve --edit`: it answers `/__desk/…`.
+    desk: OnceLock<Arc<Desk>>,
 }
 
 impl Shared {
@@ -90,6 +94,7 @@ impl HttpServer {
             current: Mutex::new(Snapshot { build: 0, router: Arc::new(placeholder) }),
             published: Condvar::new(),
             streams: AtomicUsize::new(0),
+            desk: OnceLock::new(),
         });
         for _ in 0..WORKERS {
             let server = server.clone();
@@ -107,6 +112,13 @@ impl HttpServer {
     /// The address the server listens on.
     pub(super) fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Lets `desk` answer `/__desk/…` from now on (once; it needs the address the
+    /// server is bound to, so it comes after [`start`](Self::start)).
+    pub(super) fn set_desk(&self, desk: Arc<Desk>) {
+        // Set once by `serve`; a second desk would be a bug there, and is ignored.
+        let _ = self.shared.desk.set(desk);
     }
 
     /// Answers every later request from `router`, without telling open pages: for
@@ -150,14 +162,21 @@ fn bind(ip: IpAddr, port: Option<u16>) -> anyhow::Result<TcpListener> {
 }
 
 fn handle(request: Request, shared: &Arc<Shared>) -> io::Result<()> {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return request.respond(Response::empty(StatusCode(405)));
-    }
-    let url = request.url();
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let Ok(path) = percent_decode_str(path).decode_utf8() else {
         return request.respond(Response::empty(StatusCode(400)));
     };
+    if let (Some(desk), Some(rest)) = (shared.desk.get(), path.strip_prefix("/__desk")) {
+        return handle_desk(request, desk, rest, query);
+    }
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return request.respond(Response::empty(StatusCode(405)));
+    }
+    // Browsers ask for it on every page; there is none, and that is no error.
+    if path == "/favicon.ico" {
+        return request.respond(Response::empty(StatusCode(204)));
+    }
     if path == "/__events" {
         let since = query
             .split('&')
@@ -199,6 +218,83 @@ fn handle(request: Request, shared: &Arc<Shared>) -> io::Result<()> {
 
 fn header(name: &str, value: &str) -> Option<Header> {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+/// Answers a request to the desk: its body read first, bounded by [`desk::MAX_BODY`]
+/// (a larger one is refused unread), then the desk's answer with the headers that keep
+/// its pages to themselves (no framing by other sites, no referrer with the token).
+fn handle_desk(
+    mut request: Request,
+    desk: &Desk,
+    path: &str,
+    query: &str,
+) -> io::Result<()> {
+    let too_large = || {
+        Response::from_string("the upload is larger than the desk takes (32 MiB)")
+            .with_status_code(413)
+    };
+    if request.body_length().is_some_and(|n| n > desk::MAX_BODY) {
+        return request.respond(too_large());
+    }
+    let mut body = Vec::new();
+    let limit = u64::try_from(desk::MAX_BODY).unwrap_or(u64::MAX).saturating_add(1);
+    if request.as_reader().take(limit).read_to_end(&mut body).is_err() {
+        return request.respond(Response::empty(StatusCode(400)));
+    }
+    if body.len() > desk::MAX_BODY {
+        return request.respond(too_large());
+    }
+    let value = |name: &'static str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str().to_string())
+    };
+    let (host, origin, token) =
+        (value("Host"), value("Origin"), value("X-Huibian-Token"));
+    let method = request.method().as_str().to_string();
+    let answer = desk.handle(&desk::Request {
+        method: &method,
+        path,
+        query,
+        credentials: desk::guard::Credentials {
+            host: host.as_deref(),
+            origin: origin.as_deref(),
+            token: token.as_deref(),
+        },
+        body: &body,
+    });
+    let disposition = answer.download.as_ref().map(|name| {
+        let encoded = percent_encoding::utf8_percent_encode(
+            name,
+            percent_encoding::NON_ALPHANUMERIC,
+        );
+        format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}")
+    });
+    let headers = [
+        header("Content-Type", answer.content_type),
+        header("Cache-Control", "no-store"),
+        header("X-Content-Type-Options", "nosniff"),
+        header("Referrer-Policy", "no-referrer"),
+        header("X-Frame-Options", "DENY"),
+        header(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             frame-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ),
+        disposition.as_deref().and_then(|d| header("Content-Disposition", d)),
+    ];
+    let length = answer.body.len();
+    let response = Response::new(
+        StatusCode(answer.status),
+        headers.into_iter().flatten().collect(),
+        io::Cursor::new(answer.body),
+        Some(length),
+        None,
+    )
+    .with_chunked_threshold(usize::MAX);
+    request.respond(response)
 }
 
 /// Starts a server-sent event stream that says `reload` whenever the current build

@@ -23,14 +23,14 @@ const QUERY: &str = "专精特新";
 
 /// What the browser reported while the test ran.
 #[derive(Default)]
-struct Seen {
+pub(crate) struct Seen {
     /// Every URL a page requested (the documents included).
-    requests: Vec<String>,
+    pub(crate) requests: Vec<String>,
     /// Console errors, uncaught exceptions and error log entries (failed loads included).
-    errors: Vec<String>,
+    pub(crate) errors: Vec<String>,
 }
 
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     let path = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
@@ -43,7 +43,7 @@ fn chromium() -> PathBuf {
     path
 }
 
-fn launch(chromium: PathBuf, profile: &Path) -> Browser {
+pub(crate) fn launch(chromium: PathBuf, profile: &Path) -> Browser {
     let args: Vec<&OsStr> = [
         "--headless",
         "--no-sandbox",
@@ -72,7 +72,7 @@ fn launch(chromium: PathBuf, profile: &Path) -> Browser {
 }
 
 /// Subscribes to the tab's requests, console and log before anything loads.
-fn watch(tab: &Tab) -> Arc<Mutex<Seen>> {
+pub(crate) fn watch(tab: &Tab) -> Arc<Mutex<Seen>> {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let sink = Arc::clone(&seen);
     tab.add_event_listener(Arc::new(move |event: &Event| {
@@ -139,14 +139,14 @@ fn watch(tab: &Tab) -> Arc<Mutex<Seen>> {
 }
 
 /// The value of a JavaScript expression in the page, as JSON.
-fn eval(tab: &Tab, expression: &str) -> serde_json::Value {
+pub(crate) fn eval(tab: &Tab, expression: &str) -> serde_json::Value {
     let result = tab
         .evaluate(expression, false)
         .unwrap_or_else(|e| panic!("evaluating {expression}: {e:#}"));
     result.value.unwrap_or(serde_json::Value::Null)
 }
 
-fn eval_str(tab: &Tab, expression: &str) -> String {
+pub(crate) fn eval_str(tab: &Tab, expression: &str) -> String {
     match eval(tab, expression) {
         serde_json::Value::String(s) => s,
         other => panic!("{expression} gave {other}, not a string"),

@@ -10,6 +10,7 @@ mod browser;
 mod build;
 mod check;
 mod current;
+mod desk;
 mod edition_2021q4;
 mod emit;
 mod fmt;

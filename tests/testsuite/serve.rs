@@ -24,7 +24,7 @@ pub(crate) fn free_port() -> u16 {
 }
 
 /// A plain HTTP GET on loopback: (status line, body).
-fn get(port: u16, path: &str) -> Option<(String, String)> {
+pub(crate) fn get(port: u16, path: &str) -> Option<(String, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
@@ -37,7 +37,12 @@ fn get(port: u16, path: &str) -> Option<(String, String)> {
 }
 
 /// Polls until `ok` holds for the body at `path`, for at most two minutes.
-fn wait_for(port: u16, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+pub(crate) fn wait_for(
+    port: u16,
+    path: &str,
+    what: &str,
+    ok: impl Fn(&str) -> bool,
+) -> String {
     let started = Instant::now();
     loop {
         if let Some((status, body)) = get(port, path)
