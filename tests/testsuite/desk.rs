@@ -26,6 +26,8 @@ use crate::serve::{Server, free_port, wait_for};
 const EDITED: &str = "优化营商环境/强化节能.md";
 const SENTENCE: &str = "节能是生态文明建设的内在要求";
 const CHANGED: &str = "节能是高质量发展的内在要求";
+/// A policy with markup in its title, added to the copy, later removed from the desk.
+const HOSTILE: &str = "优化营商环境/恶意.md";
 /// The policy dragged, from 科技创新领域 (index 1) to 商贸服务领域 (index 2).
 const DRAGGED: &str = "科技创新领域/数字贸易.md";
 
@@ -156,6 +158,22 @@ fn an_editor_makes_the_edition_in_the_browser() {
     let project = tempfile::tempdir().unwrap();
     let edition = project.path().join("sources/2021-Q4");
     copy_dir(&root().join("sources/2021-Q4"), &edition);
+    // A policy whose title and text are markup: the desk shows them as text.
+    std::fs::write(
+        edition.join(HOSTILE),
+        "---\ntitle: '<img src=x onerror=\"window.pwned=1\">恶意标题</b>'\n---\n<script>window.pwned=2</script>正文。\n",
+    )
+    .unwrap();
+    let manifest_text = std::fs::read_to_string(edition.join("edition.toml")).unwrap();
+    std::fs::write(
+        edition.join("edition.toml"),
+        manifest_text.replacen(
+            "  \"优化营商环境/强化节能.md\",\n",
+            &format!("  \"优化营商环境/强化节能.md\",\n  \"{HOSTILE}\",\n"),
+            1,
+        ),
+    )
+    .unwrap();
     let (_server, port, url, log) = start(project.path());
     let token = url.split("token=").nth(1).unwrap().to_string();
 
@@ -165,11 +183,12 @@ fn an_editor_makes_the_edition_in_the_browser() {
     tab.set_default_timeout(Duration::from_secs(30));
     let seen = watch(&tab);
 
-    // The edition: 7 categories, 23 policies, each with its page.
+    // The edition: 7 categories, 24 policies (2021-Q4's and the hostile one), each
+    // with its page.
     tab.navigate_to(&url).unwrap();
     wait_until(
         &tab,
-        "document.querySelectorAll('.policy').length === 23",
+        "document.querySelectorAll('.policy').length === 24",
         "the edition's policies",
     );
     assert_eq!(eval(&tab, "document.querySelectorAll('.category').length"), 7);
@@ -182,6 +201,20 @@ fn an_editor_makes_the_edition_in_the_browser() {
         eval_str(&tab, "location.search"),
         "",
         "the token is taken out of the address bar"
+    );
+    let shown = eval_str(
+        &tab,
+        &format!(
+            "document.querySelector('.policy[data-path=\"{HOSTILE}\"] .title').textContent"
+        ),
+    );
+    assert_eq!(
+        shown, "<img src=x onerror=\"window.pwned=1\">恶意标题</b>",
+        "a title is shown as text"
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('#outline img, #outline b').length"),
+        0
     );
     screenshot(&tab, "01-edition");
 
@@ -397,6 +430,51 @@ fn an_editor_makes_the_edition_in_the_browser() {
         "{history}"
     );
 
+    // Remove the hostile policy from the desk: its file and its line go, in one
+    // change that undo takes back whole.
+    tab.evaluate(&format!("window.huibianDesk.openFile('{HOSTILE}')"), false).unwrap();
+    wait_until(
+        &tab,
+        &format!(
+            "!!window.huibianDesk.state.file && window.huibianDesk.state.file.path === '{HOSTILE}'"
+        ),
+        "the hostile policy opened",
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.getElementById('body').value.includes('<script>window.pwned=2</script>')"
+        ),
+        true
+    );
+    tab.evaluate("document.getElementById('remove').click()", false).unwrap();
+    wait_until(
+        &tab,
+        "document.getElementById('dialog').open",
+        "the removal's confirmation",
+    );
+    tab.evaluate("document.getElementById('dialog-ok').click()", false).unwrap();
+    wait_until(
+        &tab,
+        "document.getElementById('status').textContent.startsWith('已删除')",
+        "the removal",
+    );
+    assert!(!edition.join(HOSTILE).exists());
+    assert!(!std::fs::read_to_string(&manifest).unwrap().contains(HOSTILE));
+    tab.evaluate("document.getElementById('undo').click()", false).unwrap();
+    wait_until(
+        &tab,
+        "document.getElementById('status').textContent.startsWith('已撤销')",
+        "the removal undone",
+    );
+    assert!(edition.join(HOSTILE).is_file());
+    assert_eq!(
+        std::fs::read_to_string(&manifest).unwrap(),
+        text,
+        "undo restores the policy's line"
+    );
+    assert_eq!(eval(&tab, "window.pwned === undefined"), true, "no markup ran");
+
     // A stale save: the file changes on disk (another editor) while the page holds it.
     tab.evaluate(&format!("window.huibianDesk.openFile('{EDITED}')"), false).unwrap();
     wait_until(
@@ -495,6 +573,36 @@ fn an_editor_makes_the_edition_in_the_browser() {
             .unwrap()
             .ends_with("---\n被替换的正文\n")
     );
+    // Downloads: the last build's PDF and the site as a zip.
+    let (status, pdf) = request(
+        port,
+        "GET",
+        "/__desk/api/pdf",
+        &[("Host", &host), ("X-Huibian-Token", &token)],
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with("%PDF-"), "not a PDF");
+    let (status, zip) = request(
+        port,
+        "GET",
+        "/__desk/api/site.zip",
+        &[("Host", &host), ("X-Huibian-Token", &token)],
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(zip.starts_with("PK"), "not a zip");
+    // An upload larger than the desk takes is refused before it is read.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        stream,
+        "POST /__desk/api/add?category=0&name=x.html HTTP/1.1\r\nHost: {host}\r\nX-Huibian-Token: {token}\r\nContent-Length: 40000000\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     // And a path outside the edition is refused even with the token.
     for path in
         ["../../etc/passwd", "/etc/passwd", "优化营商环境/../../../x.md", "assets/x.png"]
@@ -547,4 +655,41 @@ fn urlencode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A desk others could reach is opened only when asked for in so many words, and
+/// only as one address (its Host check needs to know which).
+#[test]
+fn a_desk_beyond_loopback_must_be_asked_for() {
+    let project = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("sources/2021-Q4"), &project.path().join("sources/2021-Q4"));
+    let port = free_port().to_string();
+    let out = huibian_in(
+        project.path(),
+        &["serve", "2021-Q4", "--edit", "--bind", "0.0.0.0", "--port", &port],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--allow-remote-edit"), "{}", stderr(&out));
+    let out = huibian_in(
+        project.path(),
+        &[
+            "serve",
+            "2021-Q4",
+            "--edit",
+            "--allow-remote-edit",
+            "--bind",
+            "0.0.0.0",
+            "--port",
+            &port,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("give the address"), "{}", stderr(&out));
+    let out = huibian_in(project.path(), &["serve", "2021-Q4", "--allow-remote-edit"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--allow-remote-edit without --edit: {}",
+        stderr(&out)
+    );
 }
