@@ -506,6 +506,8 @@ fn compose(kind: Kind, on_disk: &str, edited: &Edited) -> Result<String, ApiErro
     }
     let disk = split_parts(kind, on_disk);
     let header = match (&edited.header, &edited.fields) {
+        // An empty header where there was none is still none.
+        (Some(header), _) if header.trim().is_empty() && disk.header.is_none() => None,
         (Some(header), _) => Some(header.replace("\r\n", "\n")),
         (None, Some(fields)) if kind == Kind::Policy => {
             let yaml = disk.header.clone().unwrap_or_default();

@@ -92,6 +92,9 @@ pub struct Desk {
     pub guard: Guard,
     /// The kept changes.
     pub history: history::History,
+    /// Held by every call that writes, so that two tabs (or a double click) cannot
+    /// interleave a version check with another's write.
+    writing: std::sync::Mutex<()>,
 }
 
 impl Desk {
@@ -108,7 +111,14 @@ impl Desk {
             folder,
             project_root.join(".huibian").join("history").join(&id),
         );
-        Ok(Self { folder: folder.to_path_buf(), id, out_dir, guard, history })
+        Ok(Self {
+            folder: folder.to_path_buf(),
+            id,
+            out_dir,
+            guard,
+            history,
+            writing: std::sync::Mutex::new(()),
+        })
     }
 
     /// The URL path of the desk's page, with the token.
@@ -137,6 +147,11 @@ impl Desk {
         if let Err(refusal) = self.guard.check(request.credentials) {
             return Response::error(403, refusal);
         }
+        // Reads may run side by side; writes one at a time. A panic while writing
+        // leaves the files as the history recorded them, so the lock is taken over.
+        let _writing = (request.method != "GET").then(|| {
+            self.writing.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        });
         match api::answer(self, request.method, route, request.query, request.body) {
             Ok(response) => response,
             Err(api::ApiError { status, message, detail }) => {
@@ -149,3 +164,6 @@ impl Desk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

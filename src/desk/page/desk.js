@@ -104,6 +104,10 @@
     counts.appendChild(badges(ed.findings));
     $("download-pdf").disabled = !ed.built;
     $("download-site").disabled = !ed.built;
+    // With errors in the sources, what is there to download is the last good build.
+    var stale = ed.findings && ed.findings.errors > 0;
+    $("download-pdf").title = stale ? "上次成功构建的版本（当前的修改有错误，尚未构建）" : "本期 PDF";
+    $("download-site").title = stale ? "上次成功构建的版本（当前的修改有错误，尚未构建）" : "本期网站";
     var intro = $("intro-slot");
     intro.textContent = "";
     if (ed.intro) intro.appendChild(fileButton("引言", ed.intro.path, ed.intro.findings));
@@ -191,6 +195,9 @@
     page.textContent = p.page_label ? "第" + p.page_label + "页" : "";
     li.appendChild(page);
     li.onclick = function () { openFile(p.path); };
+    li.tabIndex = 0;
+    li.setAttribute("role", "button");
+    li.addEventListener("keydown", function (e) { if (e.key === "Enter") openFile(p.path); });
     li.addEventListener("dragstart", function (e) {
       e.dataTransfer.setData("application/x-huibian-policy", p.path);
       e.dataTransfer.effectAllowed = "move";
@@ -336,7 +343,9 @@
     $("body").value = f.body;
     var isPolicy = f.kind === "policy";
     ["tidy", "renumber", "remove", "move-to", "raw-header"].forEach(function (id) { $(id).hidden = !isPolicy && !(f.kind === "text" && id === "tidy"); });
-    $("raw-header").hidden = !f.fields;
+    // The header as text: for what a policy's form does not show, and for the title
+    // of an 引言 or a category's text.
+    $("raw-header").hidden = !(f.fields || f.kind === "text");
     $("move-to").value = "";
     updateLinks();
     showFindings(f.findings, f.first_body_line);
@@ -380,6 +389,8 @@
     if (f.kind === "policy") {
       if (f.fields) out.fields = collectFields();
       else if (f.header !== null) out.header = $("header-text").value;
+    } else if (f.kind === "text" && !$("header-raw").hidden) {
+      out.header = $("header-text").value;
     }
     return out;
   }
@@ -579,8 +590,9 @@
   // The header as YAML text, for what the form does not show (`id`, `source`, …).
   $("raw-header").onclick = function () {
     var f = state.file;
-    if (!f || !f.fields) return;
+    if (!f || (!f.fields && f.kind !== "text")) return;
     f.fields = null;
+    if (f.header === null) f.header = "";
     $("fields").hidden = true;
     $("raw-header").hidden = true;
     $("header-raw").hidden = false;
