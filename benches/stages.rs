@@ -134,7 +134,11 @@ fn fmt(bencher: divan::Bencher) {
 fn typst_input() -> usize {
     let (_, book, _) = loaded();
     let plan = fonts().plan().unwrap();
-    typeset::data::book_data(book, &plan, Default::default()).unwrap().policies.len()
+    let template = typeset::world::Templates::builtin().main;
+    typeset::data::book_data(book, &plan, Default::default(), &template)
+        .unwrap()
+        .policies
+        .len()
 }
 
 /// Typst's layout with its caches empty, as a cold build has them.

@@ -34,6 +34,9 @@ pub struct Book {
     pub categories: Vec<Category>,
     /// The image files the book shows, and the only way renderers read them.
     pub images: Images,
+    /// The edition's own files (the manifest and every Markdown file it lists), which
+    /// the PDF carries as attachments (`[pdf] embed_sources`).
+    pub files: SourceFiles,
     /// The back-matter indexes the manifest asks for, computed from the metadata.
     pub indexes: Vec<crate::indexes::Index>,
     /// 本期变化 against the previous edition, when the manifest names one and it
@@ -75,6 +78,42 @@ impl Images {
         };
         if !self.paths.contains(path) {
             return Err(refuse("not an image of the book"));
+        }
+        let file = inside(root, path).map_err(|why| refuse(&why))?;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&file)?.take(MAX_ASSET + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_ASSET {
+            return Err(refuse("larger than 16 MiB"));
+        }
+        Ok(bytes)
+    }
+}
+
+/// The edition's own files, relative to its folder: `edition.toml`, the 引言, the
+/// categories' texts and the policies, in book order. Read only through
+/// [`SourceFiles::read`], which checks each again as [`Images::read`] does.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFiles {
+    root: Option<PathBuf>,
+    paths: Vec<String>,
+}
+
+impl SourceFiles {
+    /// The files' paths, in book order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.paths.iter().map(String::as_str)
+    }
+
+    /// The bytes of one of the files, as on disk.
+    pub fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        use std::io::{Error, ErrorKind, Read};
+        let refuse =
+            |why: &str| Error::new(ErrorKind::PermissionDenied, format!("{path}: {why}"));
+        let Some(root) = &self.root else {
+            return Err(refuse("the edition folder is unknown"));
+        };
+        if !self.paths.iter().any(|p| p == path) {
+            return Err(refuse("not a file of the edition"));
         }
         let file = inside(root, path).map_err(|why| refuse(&why))?;
         let mut bytes = Vec::new();
@@ -415,12 +454,22 @@ pub fn assemble(edition: &Edition, sources: &Sources, diags: &mut Diagnostics) -
         });
     }
     derive_repeals(&mut categories, edition.meta.period);
+    let files = std::iter::once(crate::edition::MANIFEST.to_string())
+        .chain(edition.intro.iter().map(|t| t.path.clone()))
+        .chain(edition.categories.iter().flat_map(|c| {
+            c.body
+                .iter()
+                .map(|t| t.path.clone())
+                .chain(c.policies.iter().map(|p| p.path.clone()))
+        }))
+        .collect();
     let mut book = Book {
         id: edition.id.clone(),
         meta: edition.meta.clone(),
         intro: edition.intro.as_ref().map(|file| text(file, diags)),
         categories,
         images: Images { root: root.clone().ok(), paths: images.take() },
+        files: SourceFiles { root: root.clone().ok(), paths: files },
         indexes: Vec::new(),
         changes: None,
         redline: None,

@@ -14,6 +14,26 @@ pub struct PdfReader {
     doc: Document,
 }
 
+/// A file a PDF carries as an attachment (its `/EmbeddedFiles`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Its name in the PDF (`/UF`, else `/F`, else its key in the name tree).
+    pub name: String,
+    /// Its bytes, decompressed.
+    pub bytes: Vec<u8>,
+}
+
+/// How much of a PDF's attachments is read: a PDF is hostile until checked.
+#[derive(Debug, Clone, Copy)]
+pub struct AttachmentLimits {
+    /// Files read at most; more is an error.
+    pub files: usize,
+    /// Bytes of one file at most, decompressed.
+    pub file_bytes: usize,
+    /// Bytes of all files at most.
+    pub total_bytes: usize,
+}
+
 /// One bookmark of the PDF outline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bookmark {
@@ -79,6 +99,111 @@ impl PdfReader {
     /// The document author from the PDF metadata.
     pub fn author(&self) -> Option<String> {
         self.info(b"Author")
+    }
+
+    /// The files the PDF carries, in the order of its name tree; empty when it carries
+    /// none. An attachment that does not read (a broken stream, a missing file
+    /// specification) is an error, as is one over `limits`: nothing is taken from a
+    /// PDF half-read.
+    pub fn attachments(
+        &self,
+        limits: AttachmentLimits,
+    ) -> anyhow::Result<Vec<Attachment>> {
+        let Some(tree) = (|| {
+            let catalog = self.doc.catalog().ok()?;
+            let names = self.resolve(catalog.get(b"Names").ok()?)?.as_dict().ok()?;
+            self.resolve(names.get(b"EmbeddedFiles").ok()?)
+        })() else {
+            return Ok(Vec::new());
+        };
+        let mut pairs = Vec::new();
+        self.name_tree(tree, 0, &mut pairs)?;
+        let mut out: Vec<Attachment> = Vec::new();
+        let mut total = 0usize;
+        for (key, spec) in pairs {
+            anyhow::ensure!(
+                out.len() < limits.files,
+                "the PDF carries more than {} attached files",
+                limits.files
+            );
+            let spec =
+                self.resolve(spec).and_then(|s| s.as_dict().ok()).ok_or_else(|| {
+                    anyhow::anyhow!("attachment {key}: no file specification")
+                })?;
+            let name = [b"UF".as_slice(), b"F"]
+                .iter()
+                .find_map(|k| {
+                    spec.get(k).ok().and_then(|v| lopdf::decode_text_string(v).ok())
+                })
+                .unwrap_or(key);
+            let stream = spec
+                .get(b"EF")
+                .ok()
+                .and_then(|ef| self.resolve(ef))
+                .and_then(|ef| ef.as_dict().ok())
+                .and_then(|ef| ef.get(b"F").ok())
+                .and_then(|f| self.resolve(f))
+                .and_then(|f| f.as_stream().ok())
+                .ok_or_else(|| anyhow::anyhow!("attachment {name}: no embedded file"))?;
+            let bytes = if stream.dict.get(b"Filter").is_ok() {
+                stream
+                    .decompressed_content_with_limit(limits.file_bytes)
+                    .map_err(|e| anyhow::anyhow!("attachment {name}: {e}"))?
+            } else {
+                stream.content.clone()
+            };
+            anyhow::ensure!(
+                bytes.len() <= limits.file_bytes,
+                "attachment {name} is larger than {} bytes",
+                limits.file_bytes
+            );
+            total += bytes.len();
+            anyhow::ensure!(
+                total <= limits.total_bytes,
+                "the PDF's attachments are larger than {} bytes in all",
+                limits.total_bytes
+            );
+            out.push(Attachment { name, bytes });
+        }
+        Ok(out)
+    }
+
+    /// The (key, value) pairs of a name tree, depth-first; a tree deeper than 32 (a
+    /// loop, or a hostile file) is an error.
+    fn name_tree<'a>(
+        &'a self,
+        node: &'a Object,
+        depth: usize,
+        out: &mut Vec<(String, &'a Object)>,
+    ) -> anyhow::Result<()> {
+        anyhow::ensure!(depth < 32, "the PDF's attachment list nests too deep");
+        let Ok(node) = node.as_dict() else { return Ok(()) };
+        if let Some(names) = node
+            .get(b"Names")
+            .ok()
+            .and_then(|n| self.resolve(n))
+            .and_then(|n| n.as_array().ok())
+        {
+            for pair in names.chunks(2) {
+                if let [key, value] = pair {
+                    let key = lopdf::decode_text_string(key).unwrap_or_default();
+                    out.push((key, value));
+                }
+            }
+        }
+        if let Some(kids) = node
+            .get(b"Kids")
+            .ok()
+            .and_then(|k| self.resolve(k))
+            .and_then(|k| k.as_array().ok())
+        {
+            for kid in kids {
+                if let Some(kid) = self.resolve(kid) {
+                    self.name_tree(kid, depth + 1, out)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn resolve<'a>(&'a self, object: &'a Object) -> Option<&'a Object> {

@@ -270,6 +270,8 @@ struct Paths {
     pdf: PathBuf,
     toc: PathBuf,
     html: PathBuf,
+    /// The edition's sources as a zip, which the site offers beside the PDF.
+    sources_zip: PathBuf,
 }
 
 impl Paths {
@@ -279,6 +281,7 @@ impl Paths {
             pdf: dir.join(format!("{id}.pdf")),
             toc: dir.join("toc.json"),
             html: dir.join("html"),
+            sources_zip: dir.join(format!("{id}-sources.zip")),
         }
     }
 }
@@ -316,8 +319,17 @@ fn build(
         Some(book) if !diagnostics.has_errors() => book,
         _ => return Ok(BuildReport { sources, diagnostics, built: None }),
     };
+    // `--pdf-standard` replaces the edition's standards, not its `embed_sources`.
     if let Some(pdf) = &renderers.pdf_standard {
-        book.meta.pdf = pdf.clone();
+        book.meta.pdf.standards = pdf.standards.clone();
+        book.meta.pdf.origin = pdf.origin.clone();
+        if let Some(why) = book.meta.pdf.attachments_refused() {
+            diagnostics.push(crate::diag::Diagnostic::error(
+                "pdf-standard",
+                format!("--pdf-standard {}: {why}", book.meta.pdf.label()),
+            ));
+            return Ok(BuildReport { sources, diagnostics, built: None });
+        }
     }
     let paths = Paths::new(out_root, &book.id);
     let run = Run { book: &book, renderers, paths: &paths, mode, started, on_html };
@@ -530,12 +542,28 @@ impl Run<'_> {
         pages: Option<Pages>,
     ) -> anyhow::Result<Option<Site>> {
         let toc_json = toc.map(Toc::to_json);
-        let beside: Vec<(&Path, &[u8])> = match &toc_json {
+        // The sources the PDF carries, as a zip for the site's readers.
+        let zip = match (&toc_json, self.book.meta.pdf.embed_sources) {
+            (Some(_), true) => Some(crate::typeset::data::sources_zip(
+                self.book,
+                &self.renderers.typst.main,
+            )?),
+            (Some(_), false) => {
+                // Not offered any more: an old zip would be offered by no page.
+                remove_if_there(&self.paths.sources_zip)?;
+                None
+            }
+            (None, _) => None,
+        };
+        let mut beside: Vec<(&Path, &[u8])> = match &toc_json {
             Some(json) => {
                 vec![(&self.paths.pdf, pdf), (&self.paths.toc, json.as_bytes())]
             }
             None => Vec::new(),
         };
+        if let Some(zip) = &zip {
+            beside.push((&self.paths.sources_zip, zip));
+        }
         let site = match pages {
             // The staged folder holds the lock on out/<ID>/: the files beside it are
             // written through it.
@@ -547,6 +575,16 @@ impl Run<'_> {
             write_atomic(path, bytes)?;
         }
         Ok(site)
+    }
+}
+
+fn remove_if_there(path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => {
+            Err(anyhow::Error::new(e).context(format!("removing {}", path.display())))
+        }
     }
 }
 

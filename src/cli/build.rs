@@ -110,6 +110,14 @@ pub(crate) fn build_one(
             built.times.compile.as_secs_f64(),
             built.times.export.as_secs_f64(),
         );
+        if built.book.meta.pdf.embed_sources {
+            eprintln!(
+                "the PDF carries the edition's {} source files (`huibian import` gives them back); \
+                 the site offers them as {}-sources.zip",
+                built.book.files.paths().count() + built.book.images.paths().count() + 1,
+                built.id
+            );
+        }
     }
     if let Some((files, bytes)) = built.html {
         let when = if only == Only::Html {

@@ -249,6 +249,11 @@ pub struct ImportArgs {
     /// Replace `sources/<ID>/` if it exists.
     #[arg(long)]
     pub force: bool,
+
+    /// Read the PDF's printed text even when it carries its own sources (a PDF built
+    /// by huibian attaches them, and import otherwise restores them byte for byte).
+    #[arg(long)]
+    pub from_text: bool,
 }
 
 /// Arguments of `huibian new`.
@@ -366,8 +371,9 @@ pub struct BuildArgs {
     /// PDF standards to conform to, comma-separated, over the edition's `[pdf]
     /// standard`: a-1b, a-1a, a-2b, a-2u, a-2a, a-3b, a-3u, a-3a, a-4, a-4f, a-4e
     /// (one PDF/A part at most), ua-1, a PDF version (1.4 … 2.0), or none. Default:
-    /// a-2a,ua-1 (archival and accessible). What a standard forbids (an image with no
-    /// alt text, a character no font draws) fails the build at its source line.
+    /// a-3a,ua-1 (archival and accessible; PDF/A-3 allows the attached sources, see
+    /// `[pdf] embed_sources`). What a standard forbids (an image with no alt text, a
+    /// character no font draws) fails the build at its source line.
     #[arg(long, value_name = "S", value_parser = parse_pdf_standard)]
     pub pdf_standard: Option<crate::edition::pdf::PdfSettings>,
 
@@ -383,6 +389,7 @@ fn parse_pdf_standard(value: &str) -> Result<crate::edition::pdf::PdfSettings, S
     Ok(crate::edition::pdf::PdfSettings {
         standards,
         origin: crate::edition::pdf::Origin::CommandLine,
+        ..Default::default()
     })
 }
 

@@ -49,9 +49,12 @@ pub struct Manifest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PdfTable {
-    /// The PDF standards to conform to: `"a-2a"`, `["a-2a", "ua-1"]` or `"none"`.
+    /// The PDF standards to conform to: `"a-3a"`, `["a-3a", "ua-1"]` or `"none"`.
     #[serde(default)]
     pub standard: Option<Spanned<OneOrMany>>,
+    /// Whether the PDF carries the edition's sources as attachments (default true).
+    #[serde(default)]
+    pub embed_sources: Option<Spanned<bool>>,
 }
 
 /// A string or a list of strings.

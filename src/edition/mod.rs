@@ -445,22 +445,40 @@ impl Loader<'_> {
         }
     }
 
-    /// `[pdf] standard`, checked by Typst's rules; the default when absent or wrong
-    /// (a wrong one is an error, so the edition is not built).
+    /// `[pdf] standard`, checked by Typst's rules, and `[pdf] embed_sources`; the
+    /// default when absent or wrong (a wrong one is an error, so the edition is not
+    /// built). Attached sources under a standard that forbids them are an error at
+    /// the `standard` line (or at `embed_sources` when the standard is the default).
     fn pdf_settings(&mut self, manifest: &Manifest) -> pdf::PdfSettings {
-        let Some(value) = manifest.pdf.as_ref().and_then(|t| t.standard.as_ref()) else {
-            return pdf::PdfSettings::default();
+        let table = manifest.pdf.as_ref();
+        let embed = table.and_then(|t| t.embed_sources.as_ref());
+        let mut settings = pdf::PdfSettings {
+            embed_sources: embed.is_none_or(|e| *e.get_ref()),
+            ..pdf::PdfSettings::default()
         };
-        match pdf::parse(value.get_ref().values()) {
-            Ok(standards) => pdf::PdfSettings {
-                standards,
-                origin: pdf::Origin::Manifest(Span::new(self.manifest, value.span())),
-            },
-            Err(message) => {
-                self.bad_value(value.span(), &format!("`[pdf] standard`: {message}"));
-                pdf::PdfSettings::default()
+        if let Some(value) = table.and_then(|t| t.standard.as_ref()) {
+            match pdf::parse(value.get_ref().values()) {
+                Ok(standards) => {
+                    settings.standards = standards;
+                    settings.origin =
+                        pdf::Origin::Manifest(Span::new(self.manifest, value.span()));
+                }
+                Err(message) => {
+                    self.bad_value(value.span(), &format!("`[pdf] standard`: {message}"));
+                    return settings;
+                }
             }
         }
+        if let Some(why) = settings.attachments_refused() {
+            let span = match &settings.origin {
+                pdf::Origin::Manifest(span) => Some(span.range.clone()),
+                _ => embed.map(|e| e.span()),
+            };
+            if let Some(span) = span {
+                self.bad_value(span, &format!("`[pdf]`: {why}"));
+            }
+        }
+        settings
     }
 
     /// The `[style]` keys the built-in template reads must have values it understands;

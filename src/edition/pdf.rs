@@ -1,5 +1,6 @@
 //! `[pdf] standard` in edition.toml and `build --pdf-standard`: the PDF standards the
-//! book must conform to.
+//! book must conform to; and `[pdf] embed_sources`: whether the PDF carries the
+//! edition's sources as attachments (PDF/A-3 allows them, PDF/A-1 and -2 do not).
 //!
 //! The list is checked here, at load time, by Typst's own rules
 //! ([`typst_pdf::PdfStandards::new`]), so that `check` reports an impossible
@@ -12,10 +13,20 @@ use typst_pdf::{PdfStandard, PdfStandards};
 use crate::source::Span;
 
 /// The standards every edition conforms to unless it says otherwise: archival
-/// (PDF/A-2a: fonts embedded, colour defined, tagged, Unicode text) and accessible
+/// (PDF/A-3a: what PDF/A-2a asks — fonts embedded, colour defined, tagged, Unicode
+/// text — and it allows the attached sources, which PDF/A-2 does not) and accessible
 /// (PDF/UA-1). The 2021-Q4 book passes both; a book that cannot (an image without
 /// alt text, a character no font draws) fails with the reason at its source line.
-pub const DEFAULT: &[PdfStandard] = &[PdfStandard::A_2a, PdfStandard::Ua_1];
+pub const DEFAULT: &[PdfStandard] = &[PdfStandard::A_3a, PdfStandard::Ua_1];
+
+/// The standards that forbid attached files (Typst writes none under them).
+const NO_ATTACHMENTS: &[PdfStandard] = &[
+    PdfStandard::A_1a,
+    PdfStandard::A_1b,
+    PdfStandard::A_2a,
+    PdfStandard::A_2b,
+    PdfStandard::A_2u,
+];
 
 /// The names a user writes, as Typst's command line spells them.
 const NAMES: &[(&str, PdfStandard)] = &[
@@ -52,6 +63,9 @@ pub enum Origin {
 /// The standards an edition's PDF conforms to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PdfSettings {
+    /// Whether the PDF carries the edition's sources (`[pdf] embed_sources`, on
+    /// unless turned off).
+    pub embed_sources: bool,
     /// In the order written; empty for none (a plain, tagged PDF 1.7).
     pub standards: Vec<PdfStandard>,
     /// Where they were chosen.
@@ -60,7 +74,7 @@ pub struct PdfSettings {
 
 impl Default for PdfSettings {
     fn default() -> Self {
-        Self { standards: DEFAULT.to_vec(), origin: Origin::Default }
+        Self { standards: DEFAULT.to_vec(), origin: Origin::Default, embed_sources: true }
     }
 }
 
@@ -69,6 +83,19 @@ impl PdfSettings {
     /// accepts a list once accepted.
     pub fn typst(&self) -> Result<PdfStandards, String> {
         PdfStandards::new(&self.standards).map_err(|e| e.message().to_string())
+    }
+
+    /// Why the sources cannot be attached under these standards, if they cannot.
+    pub fn attachments_refused(&self) -> Option<String> {
+        let forbids = self.standards.iter().find(|s| NO_ATTACHMENTS.contains(s))?;
+        self.embed_sources.then(|| {
+            format!(
+                "{} does not allow attached files, and the PDF carries the edition's sources \
+                 (`[pdf] embed_sources`): choose PDF/A-3 (a-3a, a-3u or a-3b), or set \
+                 `embed_sources = false` under `[pdf]` in edition.toml",
+                display(*forbids)
+            )
+        })
     }
 
     /// Whether every image needs alt text: the "a" (accessible) PDF/A levels and
@@ -100,7 +127,7 @@ impl PdfSettings {
         })
     }
 
-    /// The standards as a reader names them: `PDF/A-2a + PDF/UA-1`, or `none`.
+    /// The standards as a reader names them: `PDF/A-3a + PDF/UA-1`, or `none`.
     pub fn label(&self) -> String {
         if self.standards.is_empty() {
             return "no PDF standard".to_string();
@@ -182,7 +209,7 @@ mod tests {
     #[test]
     fn names_and_combinations() {
         assert_eq!(parse(["a-2a"]), Ok(vec![PdfStandard::A_2a]));
-        assert_eq!(parse(["a-2a,ua-1"]), Ok(DEFAULT.to_vec()));
+        assert_eq!(parse(["a-3a,ua-1"]), Ok(DEFAULT.to_vec()));
         assert_eq!(
             parse(["PDF/A-3a", " ua-1 "]),
             Ok(vec![PdfStandard::A_3a, PdfStandard::Ua_1])
@@ -199,13 +226,23 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(PdfSettings::default().label(), "PDF/A-2a + PDF/UA-1");
+        assert_eq!(PdfSettings::default().label(), "PDF/A-3a + PDF/UA-1");
         assert!(PdfSettings::default().requires_alt_text());
         let plain = PdfSettings {
             standards: vec![PdfStandard::A_2b],
             origin: Origin::CommandLine,
+            embed_sources: true,
         };
         assert_eq!(plain.label(), "PDF/A-2b");
+        assert!(
+            plain
+                .attachments_refused()
+                .unwrap()
+                .contains("PDF/A-2b does not allow attached files")
+        );
+        assert!(PdfSettings::default().attachments_refused().is_none());
+        let kept = PdfSettings { embed_sources: false, ..plain.clone() };
+        assert!(kept.attachments_refused().is_none());
         assert!(!plain.requires_alt_text());
     }
 }

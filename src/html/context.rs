@@ -181,6 +181,8 @@ pub(crate) struct SiteView<'a> {
     pdf: Option<&'a str>,
     /// Pages in the PDF.
     pages: Option<u32>,
+    /// `../<ID>-sources.zip`, the sources the PDF carries, when it carries them.
+    sources: Option<String>,
     /// `[style] cjk_latin_spacing = true`: CSS puts space between Han and Latin.
     autospace: bool,
     /// The table of contents.
@@ -236,6 +238,8 @@ pub(crate) fn site_view<'a>(
         published: book.meta.published.map(|d| d.chinese()),
         pdf: links.pdf.as_deref(),
         pages: links.pages,
+        sources: (links.pdf.is_some() && book.meta.pdf.embed_sources)
+            .then(|| format!("../{}-sources.zip", book.id)),
         autospace,
         full_toc: book.policies().count() <= FULL_TOC_POLICIES,
         toc: book

@@ -12,6 +12,7 @@
 //! input, never a panic. [`import_edition`] is the command around it: it reads the
 //! input, writes `sources/<ID>/` and turns the warnings into located diagnostics.
 
+mod attached;
 pub(crate) mod paragraphs;
 pub mod pdf;
 mod policy;
@@ -162,6 +163,30 @@ pub struct ImportRun {
     pub target: PathBuf,
     /// What was imported, when it was written.
     pub report: Option<ImportReport>,
+    /// What was restored instead, from the sources the PDF carries.
+    pub restored: Option<Restored>,
+}
+
+/// An edition restored from the sources its PDF carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// The id of the edition the PDF was built from.
+    pub from: String,
+    /// Files written, byte for byte as the PDF carries them.
+    pub files: usize,
+    /// What became of the template the PDF carries.
+    pub template: TemplateRestored,
+}
+
+/// The template a PDF carries, against the one this project builds with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateRestored {
+    /// The PDF carries none.
+    Absent,
+    /// It is the one this project builds with.
+    Same,
+    /// It differs; it was saved at this path (inside the edition, hidden) to compare.
+    SavedAt(PathBuf),
 }
 
 /// Imports the old edition in `input` (its extracted text, or its PDF) as
@@ -173,10 +198,25 @@ pub fn import_edition(
     input: &Path,
     id: &str,
     force: bool,
+    from_text: bool,
 ) -> anyhow::Result<ImportRun> {
     let target = project.new_edition_dir(id)?;
     if target.exists() && !force {
         anyhow::bail!("{} already exists; pass --force to replace it", target.display());
+    }
+    let is_pdf = input.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if is_pdf
+        && !from_text
+        && let Some(carried) = attached::carried(input)?
+    {
+        let restored = restore(project, &target, carried)?;
+        return Ok(ImportRun {
+            sources: Sources::new(),
+            diagnostics: Diagnostics::default(),
+            target,
+            report: None,
+            restored: Some(restored),
+        });
     }
     let text = read_input(input)?;
     let mut sources = Sources::new();
@@ -210,8 +250,36 @@ pub fn import_edition(
             None
         }
     };
-    Ok(ImportRun { sources, diagnostics, target, report })
+    Ok(ImportRun { sources, diagnostics, target, report, restored: None })
 }
+
+/// Writes the carried edition into `target` (atomically, as a whole), and its
+/// template beside it when it differs from the project's.
+fn restore(
+    project: &Project,
+    target: &Path,
+    carried: attached::Carried,
+) -> anyhow::Result<Restored> {
+    let ours = crate::typeset::world::Templates::locate(&project.templates_dir())?
+        .main
+        .into_bytes();
+    let mut files = carried.files;
+    let template = match carried.template {
+        None => TemplateRestored::Absent,
+        Some(template) if template == ours => TemplateRestored::Same,
+        Some(template) => {
+            files.push((TEMPLATE_COPY.to_string(), template));
+            TemplateRestored::SavedAt(target.join(TEMPLATE_COPY))
+        }
+    };
+    let count = files.len();
+    write_dir_atomic(target, &files)?;
+    Ok(Restored { from: carried.id, files: count, template })
+}
+
+/// Where a restored edition keeps the template its PDF carries, when it is not the
+/// project's: hidden, so that no command takes it for a source.
+const TEMPLATE_COPY: &str = ".template/edition.typ";
 
 /// The text of a `.txt` file, or the text of a PDF's pages joined the way the
 /// importer expects (one space where a line ended).

@@ -27,7 +27,13 @@ pub struct BookData {
     /// The book's images, which Typst reads at [`image_vpath`] of their path: read
     /// from the edition folder only through [`Images::read`], when Typst asks.
     pub images: Images,
+    /// `(virtual path, bytes)` of the files the PDF carries as attachments (the
+    /// edition's sources, its images and the template), under [`SOURCES_PREFIX`].
+    pub attachments: Vec<(String, Vec<u8>)>,
 }
+
+/// Where the attached sources appear in Typst's project root.
+pub const SOURCES_PREFIX: &str = "huibian-sources/";
 
 /// The virtual path Typst reads an image at: its path in the edition folder under
 /// `edition/`, a name the world serves before the template folder's own files.
@@ -46,6 +52,7 @@ pub fn book_data(
     book: &Book,
     fonts: &FontPlan,
     hint: super::LayoutHint,
+    template: &str,
 ) -> anyhow::Result<BookData> {
     let mut policies = Vec::new();
     let mut paths: Vec<Vec<String>> = Vec::new();
@@ -60,8 +67,111 @@ pub fn book_data(
         }
         paths.push(list);
     }
-    let main = book_json_with(book, fonts, &paths, hint)?;
-    Ok(BookData { main, policies, images: book.images.clone() })
+    let (attachments, listed) = attachments(book, template)?;
+    let main = book_json_with(book, fonts, &paths, hint, &listed)?;
+    Ok(BookData { main, policies, images: book.images.clone(), attachments })
+}
+
+/// A file the PDF carries: its name there (its path in a project, `sources/<ID>/…`
+/// or `templates/…`), where Typst reads it, and its type.
+#[derive(Serialize)]
+struct AttachmentView {
+    name: String,
+    path: String,
+    mime: &'static str,
+}
+
+/// The files the PDF carries when the edition embeds its sources (not in a
+/// redline, which is another document): the manifest and every file it lists as on
+/// disk, the images, and the main template as Typst reads it. Sorted by name, so the
+/// same sources give the same PDF.
+/// Files by path, with their bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+fn attachments(
+    book: &Book,
+    template: &str,
+) -> anyhow::Result<(Files, Vec<AttachmentView>)> {
+    if !book.meta.pdf.embed_sources || book.redline.is_some() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let files = carried_files(book, template)?;
+    let listed = files
+        .iter()
+        .map(|(name, _)| AttachmentView {
+            name: name.clone(),
+            path: format!("/{SOURCES_PREFIX}{name}"),
+            mime: mime_of(name),
+        })
+        .collect();
+    let served = files
+        .into_iter()
+        .map(|(name, bytes)| (format!("{SOURCES_PREFIX}{name}"), bytes))
+        .collect();
+    Ok((served, listed))
+}
+
+/// The files a build carries (in the PDF, and in the site's zip beside it), by
+/// their paths in a project: the manifest and every file it lists as on disk
+/// (`sources/<ID>/…`), the images, and the main template as Typst reads it
+/// (`templates/edition.typ`). Sorted, so the same sources give the same bytes.
+pub fn carried_files(
+    book: &Book,
+    template: &str,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for path in book.files.paths() {
+        let bytes = book
+            .files
+            .read(path)
+            .with_context(|| format!("reading {path} to attach it"))?;
+        files.push((format!("sources/{}/{path}", book.id), bytes));
+    }
+    for path in book.images.paths() {
+        let bytes = book
+            .images
+            .read(path)
+            .with_context(|| format!("reading {path} to attach it"))?;
+        files.push((format!("sources/{}/{path}", book.id), bytes));
+    }
+    files.push((
+        format!("templates/{}", super::world::MAIN_TEMPLATE),
+        template.as_bytes().to_vec(),
+    ));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    Ok(files)
+}
+
+/// [`carried_files`] as a zip archive: deflated, with fixed times, so the same
+/// sources give the same bytes.
+pub fn sources_zip(book: &Book, template: &str) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, bytes) in carried_files(book, template)? {
+        zip.start_file(name, options)?;
+        zip.write_all(&bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// The MIME type PDF/A-3 asks of an attachment, by its extension.
+fn mime_of(name: &str) -> &'static str {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("md") => "text/markdown",
+        Some("toml") => "application/toml",
+        Some("typ") => "text/plain",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("svg") => "image/svg+xml",
+        Some("webp") => "image/webp",
+        _ => "application/octet-stream",
+    }
 }
 
 fn book_json_with(
@@ -69,6 +179,7 @@ fn book_json_with(
     fonts: &FontPlan,
     paths: &[Vec<String>],
     hint: super::LayoutHint,
+    sources: &[AttachmentView],
 ) -> anyhow::Result<Vec<u8>> {
     let view = BookFilesView {
         id: &book.id,
@@ -95,6 +206,7 @@ fn book_json_with(
         indexes: &book.indexes,
         redline: book.redline.as_ref(),
         contents_pages: hint.contents_pages,
+        sources,
     };
     serde_json::to_vec(&view).context("serialising book.json for Typst")
 }
@@ -123,6 +235,9 @@ struct BookFilesView<'a> {
     /// otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     contents_pages: Option<u32>,
+    /// The files the PDF carries (name, path, mime); absent when it carries none.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    sources: &'a [AttachmentView],
 }
 
 #[derive(Serialize)]

@@ -140,7 +140,7 @@ pub fn layout(
     let Some(today) = today else {
         anyhow::bail!("cannot represent the edition date");
     };
-    let data = data::book_data(book, &plan, hint)?;
+    let data = data::book_data(book, &plan, hint, &templates.main)?;
     let mut slot = cache.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let world = match slot.take() {
         Some(mut world) if world.serves(templates, fonts, today) => {
@@ -390,7 +390,7 @@ pub fn emit(
     let plan = fonts.plan().map_err(|err| anyhow::anyhow!("{err}; {INSTALL_HINT}"))?;
     // What Typst is given for the book itself; the hint from a last build is state of
     // huibian's, not input (`typst compile` of this folder lays it out unaided).
-    let data = data::book_data(book, &plan, LayoutHint::default())?;
+    let data = data::book_data(book, &plan, LayoutHint::default(), &templates.main)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if let Some(template_dir) = &templates.dir {
         collect_files(template_dir, template_dir, &mut files)?;
@@ -399,6 +399,7 @@ pub fn emit(
     files.push((world::MAIN_TEMPLATE.to_string(), templates.main.clone().into_bytes()));
     files.push((world::DATA_PATH.to_string(), data.main));
     files.extend(data.policies);
+    files.extend(data.attachments);
     // The images at the paths the data names them by (`edition/…`).
     files.retain(|(path, _)| !path.starts_with(self::data::EDITION_PREFIX));
     for path in data.images.paths() {

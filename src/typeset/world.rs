@@ -205,6 +205,7 @@ fn memory_files(
     let memory = [main, book]
         .into_iter()
         .chain(data.policies)
+        .chain(data.attachments)
         .map(|(path, bytes)| Ok((file_id(&path)?, Bytes::new(bytes))))
         .collect::<anyhow::Result<_>>()?;
     Ok((memory, data.images))
@@ -328,6 +329,7 @@ mod tests {
             main: book.as_bytes().to_vec(),
             policies: vec![("policy/1.json".into(), b"{}".to_vec())],
             images: Images::default(),
+            attachments: Vec::new(),
         }
     }
 

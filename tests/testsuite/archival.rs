@@ -1,4 +1,4 @@
-//! The PDF is archival and accessible: PDF/A-2a and PDF/UA-1 by default, read back
+//! The PDF is archival and accessible: PDF/A-3a and PDF/UA-1 by default, read back
 //! here with lopdf, independently of the Typst code that wrote them. No PDF/A
 //! validator can be installed on the test machines; README.md ("Archival and
 //! accessible PDF") lists the clauses these tests cover.
@@ -109,17 +109,45 @@ fn fonts(doc: &Document) -> BTreeSet<ObjectId> {
 }
 
 #[test]
-fn the_2021q4_book_is_pdf_a_2a_and_pdf_ua_1() {
+fn the_2021q4_book_is_pdf_a_3a_and_pdf_ua_1() {
     let (_out, pdf_path) = crate::edition_2021q4::built();
     let doc = load(pdf_path);
     let catalog = catalog(&doc);
 
-    // PDF/A-2a and PDF/UA-1 identification (ISO 19005-2 §6.6.4, ISO 14289-1 §5).
+    // PDF/A-3a and PDF/UA-1 identification (ISO 19005-3 §6.6.4, ISO 14289-1 §5).
     let xmp = xmp(&doc);
-    assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>"), "{xmp}");
+    assert!(xmp.contains("<pdfaid:part>3</pdfaid:part>"), "{xmp}");
     assert!(xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>"), "{xmp}");
     assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"), "{xmp}");
     assert!(xmp.contains("北京市支持民营企业高质量发展政策汇编"), "dc:title in the XMP");
+
+    // The attached sources (ISO 19005-3 §6.8): each file specification says the
+    // file is the document's source and gives its MIME type, and the document
+    // lists them as its associated files.
+    let specs: Vec<&Dictionary> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").ok() == Some(&Object::Name(b"Filespec".to_vec())))
+        .collect();
+    assert_eq!(specs.len(), 27, "edition.toml, 25 Markdown files and the template");
+    for spec in &specs {
+        assert_eq!(
+            spec.get(b"AFRelationship").unwrap(),
+            &Object::Name(b"Source".to_vec())
+        );
+        let ef = resolve(&doc, spec.get(b"EF").unwrap()).as_dict().unwrap();
+        let file = resolve(&doc, ef.get(b"F").unwrap()).as_stream().unwrap();
+        let mime = file.dict.get(b"Subtype").unwrap().as_name().unwrap();
+        assert!(
+            [b"text/markdown".as_slice(), b"application/toml", b"text/plain"]
+                .contains(&mime),
+            "{}",
+            String::from_utf8_lossy(mime)
+        );
+    }
+    let associated = resolve(&doc, catalog.get(b"AF").expect("/AF in the catalog"));
+    assert_eq!(associated.as_array().unwrap().len(), 27);
 
     // An output intent with its ICC profile (ISO 19005-2 §6.2.3).
     let intents = resolve(&doc, catalog.get(b"OutputIntents").expect("/OutputIntents"));
@@ -266,7 +294,7 @@ fn what_the_standard_forbids_is_an_error_at_its_line() {
     let err = stderr(&build);
     assert_eq!(build.status.code(), Some(1), "{err}");
     assert!(err.contains("error[image-no-alt]"), "{err}");
-    assert!(err.contains("PDF/A-2a + PDF/UA-1"), "{err}");
+    assert!(err.contains("PDF/A-3a + PDF/UA-1"), "{err}");
     assert!(err.contains("政策/图表.md:18:1"), "{err}");
     assert!(!out.join("media/media.pdf").exists());
 
@@ -281,7 +309,7 @@ fn what_the_standard_forbids_is_an_error_at_its_line() {
         "--out",
         path_str(&out),
         "--pdf-standard",
-        "a-2b",
+        "a-3b",
     ]);
     assert!(plain.status.success(), "{}", stderr(&plain));
     let xmp = xmp(&load(&out.join("media/media.pdf")));
@@ -316,7 +344,12 @@ fn a_wrong_standard_is_located_in_the_manifest() {
 
     // PDF/A-1 forbids transparency: an image with an alpha channel is refused by
     // typst-pdf, and the refusal points at the standard chosen.
-    std::fs::write(&manifest, format!("{base}\n[pdf]\nstandard = \"a-1b\"\n")).unwrap();
+    // (PDF/A-1 allows no attached files either: the sources stay out.)
+    std::fs::write(
+        &manifest,
+        format!("{base}\n[pdf]\nstandard = \"a-1b\"\nembed_sources = false\n"),
+    )
+    .unwrap();
     std::fs::write(edition.join("assets/图表/image-1.png"), rgba_png()).unwrap();
     let out = dir.path().join("out");
     let build = huibian(&["build", path_str(&edition), "--out", path_str(&out)]);

@@ -192,7 +192,7 @@ fn a_character_no_font_has_is_reported_where_it_is_written() {
     // A supplementary private-use character: no installed font draws it.
     edit(&ed, POLICY, "按照《国务院", "按照\u{F0000}《国务院");
     let out = work.path().join("out");
-    // Under the default PDF/A-2a + PDF/UA-1, an empty glyph box is forbidden: an
+    // Under the default PDF/A-3a + PDF/UA-1, an empty glyph box is forbidden: an
     // error, and nothing written.
     let output = huibian(&["build", path_str(&ed), "--out", path_str(&out)]);
     let message = stderr(&output);

@@ -27,7 +27,7 @@ fn findings_fixture_reports_each_kind_exactly() {
         })
         .collect();
     insta::assert_snapshot!(findings.join("\n"));
-    // The image without alt text is an error under the default PDF/A-2a + PDF/UA-1.
+    // The image without alt text is an error under the default PDF/A-3a + PDF/UA-1.
     assert_eq!(json[0]["errors"], 11);
 }
 

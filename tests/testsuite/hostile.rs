@@ -51,7 +51,7 @@ fn policy(dir: &Path, corpus_file: &str) {
 }
 
 /// Builds the case's edition without a PDF standard, for text the default
-/// PDF/A-2a + PDF/UA-1 refuses (the refusal is a case of its own).
+/// PDF/A-3a + PDF/UA-1 refuses (the refusal is a case of its own).
 fn no_pdf_standard(dir: &Path) {
     let path = dir.join("edition.toml");
     let mut text = std::fs::read_to_string(&path).unwrap();
@@ -243,18 +243,18 @@ cases! {
         },
     },
     zero_width_and_bidi_under_the_default_pdf_standard => Case {
-        name: "zero-width and bidi characters under PDF/A-2a + PDF/UA-1",
+        name: "zero-width and bidi characters under PDF/A-3a + PDF/UA-1",
         setup: |d| policy(d, "zero-width-bidi.md"),
         heavy: false,
         // PDF/A and PDF/UA forbid U+FEFF in the text; the bidi controls and the
         // zero-width characters, which no font needs to draw, pass.
         expect: Fails {
             exit: 1,
-            must_mention: &["error[glyph]", "U+FEFF", "p.md:6:6", "PDF/A-2a + PDF/UA-1"],
+            must_mention: &["error[glyph]", "U+FEFF", "p.md:6:6", "PDF/A-3a + PDF/UA-1"],
         },
     },
     c0_control_characters_under_the_default_pdf_standard => Case {
-        name: "C0 control characters under PDF/A-2a + PDF/UA-1",
+        name: "C0 control characters under PDF/A-3a + PDF/UA-1",
         setup: |d| policy(d, "control-characters.md"),
         heavy: false,
         // A bell cannot be written into an archival PDF; form feeds and vertical

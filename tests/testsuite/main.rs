@@ -25,5 +25,6 @@ mod redline;
 mod search_js;
 mod serve;
 mod serve_churn;
+mod sources;
 mod toc;
 mod typography;
