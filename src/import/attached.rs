@@ -8,7 +8,7 @@
 //! name must be a plain relative path (no `..`, no root, no backslash, nothing
 //! hidden) before it becomes a file.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use crate::pdf_reader::{AttachmentLimits, PdfReader};
 
@@ -76,10 +76,9 @@ pub(super) fn carried(pdf: &Path) -> anyhow::Result<Option<Carried>> {
 fn plain(path: &str) -> bool {
     !path.is_empty()
         && !path.contains(['\\', '\0'])
-        && Path::new(path).components().all(|c| match c {
-            Component::Normal(name) => !name.to_string_lossy().starts_with('.'),
-            _ => false,
-        })
+        && !Path::new(path).is_absolute()
+        // Segment by segment as written: `components` would pass over a `.` inside.
+        && path.split('/').all(|segment| !segment.is_empty() && !segment.starts_with('.'))
 }
 
 #[cfg(test)]
