@@ -134,7 +134,7 @@ fn each_bad_input_fails_with_a_located_message_and_keeps_the_old_pdf() {
         names.sort();
         assert_eq!(
             names,
-            ["ed.pdf", "html", "toc.json"],
+            ["ed-sources.zip", "ed.pdf", "html", "toc.json"],
             "{}: stray files in the output folder",
             case.name
         );

@@ -743,7 +743,7 @@ fn markup_goes_into_the_pdf_title_as_written() {
 }
 
 #[test]
-fn bom_and_crlf_give_the_same_pdf_as_clean_sources() {
+fn bom_and_crlf_give_the_same_book_as_clean_sources_and_are_attached_as_they_are() {
     let work = tempfile::tempdir().unwrap();
     let ed = work.path().join("ed");
     copy_dir(&fixture("basic"), &ed);
@@ -766,6 +766,36 @@ fn bom_and_crlf_give_the_same_pdf_as_clean_sources() {
     let clean = tempfile::tempdir().unwrap();
     let clean_ed = clean.path().join("ed");
     copy_dir(&fixture("basic"), &clean_ed);
+    let clean_pdf = build_ok(&clean_ed, &clean.path().join("out"));
+    // The book is the same; the attached sources are not: they are the files as
+    // they are, BOM and CR included, so that import gives back exactly these.
+    let carried = |pdf: &Path| {
+        huibian::pdf_reader::PdfReader::open(pdf)
+            .unwrap()
+            .attachments(huibian::pdf_reader::AttachmentLimits {
+                files: 100,
+                file_bytes: 1 << 20,
+                total_bytes: 1 << 24,
+            })
+            .unwrap()
+    };
+    let name = "sources/ed/优化营商环境/规范性文件失效.md";
+    let attached = carried(&out.join("ed/ed.pdf"));
+    let file = attached.iter().find(|a| a.name == name).unwrap();
+    assert_eq!(file.bytes, std::fs::read(&path).unwrap(), "attached as on disk");
+    assert_ne!(
+        carried(&clean_pdf).iter().find(|a| a.name == name).unwrap().bytes,
+        file.bytes
+    );
+    // Without the sources attached, the PDFs are the same, byte for byte.
+    for dir in [&ed, &clean_ed] {
+        let manifest = dir.join("edition.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(&manifest, format!("{text}\n[pdf]\nembed_sources = false\n"))
+            .unwrap();
+    }
+    let output = huibian(&["build", path_str(&ed), "--out", path_str(&out)]);
+    assert!(output.status.success(), "{}", stderr(&output));
     let clean_pdf = build_ok(&clean_ed, &clean.path().join("out"));
     assert_eq!(
         std::fs::read(out.join("ed/ed.pdf")).unwrap(),
