@@ -84,7 +84,16 @@ fn leader(s: &str) -> Option<(usize, usize)> {
                     break;
                 }
             }
-            if dots >= 4 {
+            // Four dots at least; fewer where the number follows at once and a title
+            // precedes (a wrapped entry's last line leaves room for little leader).
+            let page_follows = !s[i..].is_empty()
+                && s[i..].len() <= 4
+                && s[i..].bytes().all(|b| b.is_ascii_digit());
+            let after_title = s[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace());
+            if dots >= 4 || (page_follows && after_title) {
                 return Some((start, i));
             }
         } else {
@@ -94,14 +103,30 @@ fn leader(s: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// `1.优化营商环境` → `优化营商环境`: the title of a category entry.
+/// The title of a category entry, its number taken off: `1.优化营商环境`,
+/// `一、优化营商环境` and `第一部分 优化营商环境` → `优化营商环境`.
 fn category_title(key: &str) -> Option<&str> {
+    const NUMERALS: &str = "一二三四五六七八九十";
     let digits = key.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 2 {
-        return None;
-    }
-    let rest = &key[digits..];
-    let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix('、'))?;
+    let rest = if (1..=2).contains(&digits) {
+        let rest = &key[digits..];
+        rest.strip_prefix('.').or_else(|| rest.strip_prefix('、'))?
+    } else if let Some(part) = key.strip_prefix('第') {
+        let numeral = part.chars().take_while(|c| NUMERALS.contains(*c)).count();
+        let rest = part.char_indices().nth(numeral).map_or("", |(at, _)| &part[at..]);
+        if numeral == 0 || numeral > 3 {
+            return None;
+        }
+        let rest = rest.strip_prefix("部分")?;
+        rest.trim_start_matches([' ', '　', '、', '：', ':'])
+    } else {
+        let numeral = key.chars().take_while(|c| NUMERALS.contains(*c)).count();
+        if numeral == 0 || numeral > 3 {
+            return None;
+        }
+        let at = key.char_indices().nth(numeral).map_or(key.len(), |(at, _)| at);
+        key[at..].strip_prefix('、')?
+    };
     let rest = rest.trim_start();
     (!rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit())).then_some(rest)
 }
@@ -184,8 +209,19 @@ fn read_entries(
     let mut pending: Vec<&Tok> = Vec::new();
     let mut body_start = start;
     let mut i = start;
+    // The page of the last entry: the next is on it or after it.
+    let mut last_page = 0;
     while i < tokens.len() {
         let tok = &tokens[i];
+        // A page number the PDF reader marked is never an entry's.
+        if super::tokens::is_marked_folio(&tok.text) {
+            report.repair("page_number", 1);
+            i += 1;
+            if pending.is_empty() {
+                body_start = i;
+            }
+            continue;
+        }
         if pending.is_empty() && as_number(&tok.text).is_some() {
             // The 目录's own page number.
             report.repair("page_number", 1);
@@ -225,8 +261,46 @@ fn read_entries(
             if key.is_empty() {
                 continue;
             }
+            last_page = page;
             let shown = normalize_text(&spaced);
             // A policy's title keeps the space between joint issuers, as printed.
+            let (category, title) = match category_title(&shown) {
+                Some(t) => (true, t.to_string()),
+                None => (false, crate::normalize::normalize_title(&spaced)),
+            };
+            entries.push(Entry { category, title, key, page, off });
+            continue;
+        }
+        // The body opens with the 目录's first entry (the first category's heading):
+        // the 目录 ends there, whatever follows.
+        if let Some(first) = entries.first() {
+            let so_far: String = pending
+                .iter()
+                .map(|t| t.text.as_str())
+                .chain(std::iter::once(tok.text.as_str()))
+                .collect();
+            if so_far.starts_with(&first.key) {
+                break;
+            }
+        }
+        // A 目录 without leaders: a number right after a title ends the entry, when it
+        // can be the next page (not before the last entry's, not far beyond it: a
+        // year written apart in a title is not a page).
+        if let Some(page) = as_number(&tok.text)
+            && !pending.is_empty()
+            && pending.iter().any(|t| t.text.chars().any(crate::cjk::is_cjk))
+            && page >= last_page
+            && page <= last_page + 300
+        {
+            let key: String = pending.iter().map(|t| t.text.as_str()).collect();
+            let spaced: String =
+                pending.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+            let off = pending.first().map_or(tok.off, |t| t.off);
+            pending.clear();
+            i += 1;
+            body_start = i;
+            last_page = page;
+            let shown = normalize_text(&spaced);
             let (category, title) = match category_title(&shown) {
                 Some(t) => (true, t.to_string()),
                 None => (false, crate::normalize::normalize_title(&spaced)),
@@ -404,4 +478,63 @@ fn slice_tokens(body: &[Tok], compact: &Compact, from: usize, to: usize) -> Vec<
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::tokens::tokenize;
+
+    /// The 目录 entries read from `text` (a cover, `目 录`, entries, then the body).
+    fn entries(text: &str) -> Vec<(bool, String, usize)> {
+        let mut report = ImportReport::default();
+        let tokens = tokenize(text, &mut report);
+        let front = read_front(&tokens, &mut report).unwrap();
+        front.entries.into_iter().map(|e| (e.category, e.title, e.page)).collect()
+    }
+
+    const WANT: [(bool, &str, usize); 3] = [
+        (true, "优化营商环境", 1),
+        (false, "北京市进一步强化节能实施方案", 1),
+        (false, "北京市单用途预付卡管理条例", 6),
+    ];
+
+    fn check(toc: &str) {
+        let body = "一、优化营商环境 北京市进一步强化节能实施方案 正文。";
+        let got = entries(&format!("汇编 目 录 {toc} {body}"));
+        let want: Vec<(bool, String, usize)> =
+            WANT.iter().map(|(c, t, p)| (*c, t.to_string(), *p)).collect();
+        assert_eq!(got, want, "{toc}");
+    }
+
+    #[test]
+    fn a_toc_with_or_without_leaders_and_with_wrapped_entries() {
+        check(
+            "一、优化营商环境....1 北京市进一步强化节能实施方案....1 北京市单用途预付卡管理条例....6",
+        );
+        // No leader at all: the number ends the entry.
+        check(
+            "一、优化营商环境 1 北京市进一步强化节能实施方案 1 北京市单用途预付卡管理条例 6",
+        );
+        // A short leader on a wrapped entry's last line, and an entry over three lines.
+        check(
+            "一、优化营商环境.1 北京市进一步 强化节能 实施方案...1 北京市单用途预付卡管理条例.6",
+        );
+    }
+
+    #[test]
+    fn category_numbers_in_the_forms_books_use() {
+        for key in [
+            "1.优化营商环境",
+            "一、优化营商环境",
+            "第一部分 优化营商环境",
+            "第十二部分、优化营商环境",
+        ] {
+            assert_eq!(category_title(key), Some("优化营商环境"), "{key}");
+        }
+        for key in ["北京市关于…", "一是加强领导", "2021年工作要点", "第一条 总则"]
+        {
+            assert_eq!(category_title(key), None, "{key}");
+        }
+    }
 }

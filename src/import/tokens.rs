@@ -52,7 +52,19 @@ pub(crate) fn tokenize(text: &str, report: &mut ImportReport) -> Vec<Tok> {
 }
 
 /// Whether a word is a bare number, as a page number is.
+/// Marks a page number that the PDF reader knows for one (it stood alone at the foot
+/// or head of its page): `\u{E000}12`. Read as the number it carries wherever a
+/// number is read, and always taken for a page number. Only the PDF reader writes it,
+/// and every one is removed with the page numbers.
+pub(crate) const FOLIO_MARK: char = '\u{E000}';
+
+/// Whether `s` is a page number the PDF reader marked ([`FOLIO_MARK`]).
+pub(crate) fn is_marked_folio(s: &str) -> bool {
+    s.starts_with(FOLIO_MARK) && as_number(s).is_some()
+}
+
 pub(crate) fn as_number(s: &str) -> Option<usize> {
+    let s = s.strip_prefix(FOLIO_MARK).unwrap_or(s);
     if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -99,7 +111,10 @@ pub(crate) fn strip_page_numbers(
     for (i, tok) in tokens.iter().enumerate().skip(start) {
         if let Some(n) = as_number(&tok.text) {
             let last = i + 1 == tokens.len();
-            let fits = n == expected && (since >= MIN_PAGE_WIDTH || last);
+            // A page number the PDF reader found at its page's foot is one, however
+            // little text the page holds.
+            let marked = is_marked_folio(&tok.text);
+            let fits = marked || (n == expected && (since >= MIN_PAGE_WIDTH || last));
             let skipped = n == expected + 1 && since >= MAX_PAGE_WIDTH;
             if fits || skipped {
                 if skipped {
