@@ -542,37 +542,42 @@ impl Run<'_> {
         pages: Option<Pages>,
     ) -> anyhow::Result<Option<Site>> {
         let toc_json = toc.map(Toc::to_json);
-        // The sources the PDF carries, as a zip for the site's readers.
-        let zip = match (&toc_json, self.book.meta.pdf.embed_sources) {
-            (Some(_), true) => Some(crate::typeset::data::sources_zip(
-                self.book,
-                &self.renderers.typst.main,
-            )?),
-            (Some(_), false) => {
-                // Not offered any more: an old zip would be offered by no page.
-                remove_if_there(&self.paths.sources_zip)?;
-                None
-            }
-            (None, _) => None,
-        };
-        let mut beside: Vec<(&Path, &[u8])> = match &toc_json {
+        let beside: Vec<(&Path, &[u8])> = match &toc_json {
             Some(json) => {
                 vec![(&self.paths.pdf, pdf), (&self.paths.toc, json.as_bytes())]
             }
             None => Vec::new(),
         };
-        if let Some(zip) = &zip {
-            beside.push((&self.paths.sources_zip, zip));
-        }
         let site = match pages {
             // The staged folder holds the lock on out/<ID>/: the files beside it are
             // written through it.
-            Some(Pages::Staged(staged)) => return staged.commit(&beside).map(|()| None),
-            Some(Pages::Written(site)) => Some(site),
-            None => None,
+            Some(Pages::Staged(staged)) => {
+                staged.commit(&beside)?;
+                None
+            }
+            written => {
+                for (path, bytes) in &beside {
+                    write_atomic(path, bytes)?;
+                }
+                written.and_then(|pages| match pages {
+                    Pages::Written(site) => Some(site),
+                    Pages::Staged(_) => None,
+                })
+            }
         };
-        for (path, bytes) in beside {
-            write_atomic(path, bytes)?;
+        // The sources the PDF carries, as a zip for the site's readers: after the PDF,
+        // which is what an editor waits for.
+        match (&toc_json, self.book.meta.pdf.embed_sources) {
+            (Some(_), true) => {
+                let zip = crate::typeset::data::sources_zip(
+                    self.book,
+                    &self.renderers.typst.main,
+                )?;
+                write_atomic(&self.paths.sources_zip, &zip)?;
+            }
+            // Not offered any more: an old zip would be offered by no page.
+            (Some(_), false) => remove_if_there(&self.paths.sources_zip)?,
+            (None, _) => {}
         }
         Ok(site)
     }

@@ -143,13 +143,15 @@ pub fn carried_files(
     Ok(files)
 }
 
-/// [`carried_files`] as a zip archive: deflated, with fixed times, so the same
-/// sources give the same bytes.
+/// [`carried_files`] as a zip archive, with fixed times, so the same sources give the
+/// same bytes. Stored, not deflated: a few hundred KiB of text, written on every
+/// rebuild under `serve`, where compressing them would cost more than the PDF's
+/// export of the edit.
 pub fn sources_zip(book: &Book, template: &str) -> anyhow::Result<Vec<u8>> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default());
     for (name, bytes) in carried_files(book, template)? {
         zip.start_file(name, options)?;
