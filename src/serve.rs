@@ -289,6 +289,11 @@ fn files_of(built: &Built) -> HashMap<String, Bytes> {
     if let Some(toc) = &built.toc {
         files.insert("toc.json".to_string(), Bytes::new(toc.to_json().into_bytes()));
     }
+    // The sources zip the site links to, as the build wrote it beside the PDF.
+    let zip = format!("{}-sources.zip", built.id);
+    if let Ok(bytes) = std::fs::read(built.pdf_path.with_file_name(&zip)) {
+        files.insert(zip, Bytes::new(bytes));
+    }
     // serve always builds everything, so there is a site.
     for (path, bytes) in built.site.iter().flat_map(|site| &site.files) {
         files.insert(format!("html/{path}"), Bytes::new(bytes.clone()));

@@ -391,6 +391,7 @@ fn mime_type(path: &str) -> &'static str {
         Some("webp") => "image/webp",
         Some("woff2") => "font/woff2",
         Some("txt") => "text/plain; charset=utf-8",
+        Some("zip") => "application/zip",
         _ => "application/octet-stream",
     }
 }
