@@ -70,23 +70,40 @@ impl Images {
     /// and only when the file is still a regular file inside the edition folder and
     /// at most `limits::MAX_ASSET` bytes.
     pub fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
-        use std::io::{Error, ErrorKind, Read};
-        let refuse =
-            |why: &str| Error::new(ErrorKind::PermissionDenied, format!("{path}: {why}"));
-        let Some(root) = &self.root else {
-            return Err(refuse("the edition folder is unknown"));
-        };
-        if !self.paths.contains(path) {
-            return Err(refuse("not an image of the book"));
-        }
-        let file = inside(root, path).map_err(|why| refuse(&why))?;
-        let mut bytes = Vec::new();
-        std::fs::File::open(&file)?.take(MAX_ASSET + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MAX_ASSET {
-            return Err(refuse("larger than 16 MiB"));
-        }
-        Ok(bytes)
+        read_listed(
+            self.root.as_deref(),
+            self.paths.contains(path),
+            path,
+            "not an image of the book",
+        )
     }
+}
+
+/// A file of the edition folder that the book lists (`listed`, or `refusal` why not),
+/// read again only when it is still a regular file inside the folder and at most
+/// `limits::MAX_ASSET` bytes: the editor may have replaced it by a link since.
+fn read_listed(
+    root: Option<&Path>,
+    listed: bool,
+    path: &str,
+    refusal: &str,
+) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let refuse =
+        |why: &str| Error::new(ErrorKind::PermissionDenied, format!("{path}: {why}"));
+    let Some(root) = root else {
+        return Err(refuse("the edition folder is unknown"));
+    };
+    if !listed {
+        return Err(refuse(refusal));
+    }
+    let file = inside(root, path).map_err(|why| refuse(&why))?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(&file)?.take(MAX_ASSET + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_ASSET {
+        return Err(refuse("larger than 16 MiB"));
+    }
+    Ok(bytes)
 }
 
 /// The edition's own files, relative to its folder: `edition.toml`, the 引言, the
@@ -106,22 +123,8 @@ impl SourceFiles {
 
     /// The bytes of one of the files, as on disk.
     pub fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
-        use std::io::{Error, ErrorKind, Read};
-        let refuse =
-            |why: &str| Error::new(ErrorKind::PermissionDenied, format!("{path}: {why}"));
-        let Some(root) = &self.root else {
-            return Err(refuse("the edition folder is unknown"));
-        };
-        if !self.paths.iter().any(|p| p == path) {
-            return Err(refuse("not a file of the edition"));
-        }
-        let file = inside(root, path).map_err(|why| refuse(&why))?;
-        let mut bytes = Vec::new();
-        std::fs::File::open(&file)?.take(MAX_ASSET + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MAX_ASSET {
-            return Err(refuse("larger than 16 MiB"));
-        }
-        Ok(bytes)
+        let listed = self.paths.iter().any(|p| p == path);
+        read_listed(self.root.as_deref(), listed, path, "not a file of the edition")
     }
 }
 

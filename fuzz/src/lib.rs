@@ -66,7 +66,11 @@ pub fn load(intro: Option<&[u8]>, policy: &[u8], check: bool) -> Loaded {
             style: Default::default(),
             previous: None,
             indexes: Vec::new(),
-            pdf: Default::default(),
+            // The edition is in memory, not on disk: the PDF cannot carry its files.
+            pdf: huibian::edition::pdf::PdfSettings {
+                embed_sources: false,
+                ..Default::default()
+            },
         },
         intro,
         categories: vec![CategorySource {

@@ -262,13 +262,7 @@ fn read_entries(
                 continue;
             }
             last_page = page;
-            let shown = normalize_text(&spaced);
-            // A policy's title keeps the space between joint issuers, as printed.
-            let (category, title) = match category_title(&shown) {
-                Some(t) => (true, t.to_string()),
-                None => (false, crate::normalize::normalize_title(&spaced)),
-            };
-            entries.push(Entry { category, title, key, page, off });
+            entries.push(entry(key, &spaced, page, off));
             continue;
         }
         // The body opens with the 目录's first entry (the first category's heading):
@@ -300,12 +294,7 @@ fn read_entries(
             i += 1;
             body_start = i;
             last_page = page;
-            let shown = normalize_text(&spaced);
-            let (category, title) = match category_title(&shown) {
-                Some(t) => (true, t.to_string()),
-                None => (false, crate::normalize::normalize_title(&spaced)),
-            };
-            entries.push(Entry { category, title, key, page, off });
+            entries.push(entry(key, &spaced, page, off));
             continue;
         }
         pending.push(tok);
@@ -316,6 +305,17 @@ fn read_entries(
         i += 1;
     }
     (entries, body_start)
+}
+
+/// A 目录 entry from its words (`spaced`, as printed) and its page.
+fn entry(key: String, spaced: &str, page: usize, off: usize) -> Entry {
+    let shown = normalize_text(spaced);
+    // A policy's title keeps the space between joint issuers, as printed.
+    let (category, title) = match category_title(&shown) {
+        Some(t) => (true, t.to_string()),
+        None => (false, crate::normalize::normalize_title(spaced)),
+    };
+    Entry { category, title, key, page, off }
 }
 
 /// A piece of the body: a category heading with what follows it up to the first
