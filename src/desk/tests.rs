@@ -254,3 +254,28 @@ fn only_the_editions_own_files_and_only_with_the_token() {
     assert_eq!(desk.handle(&page(HOST)).status, 200);
     assert_eq!(desk.handle(&page("evil.example:3000")).status, 403);
 }
+
+#[test]
+fn a_broken_manifest_is_shown_and_mended_as_text() {
+    let (_p, desk) = desk();
+    let good = on_disk(&desk, "edition.toml");
+    std::fs::write(desk.folder.join("edition.toml"), "title = \"汇编\nperiod = [\n")
+        .unwrap();
+    let (status, ed) = call(&desk, "GET", "/api/edition", &Value::Null);
+    assert_eq!(status, 200, "{ed}");
+    assert_eq!(ed["readable"], false);
+    assert!(ed["manifest"]["findings"]["errors"].as_u64().unwrap() > 0, "{ed}");
+    let f = file(&desk, "edition.toml");
+    assert_eq!(f["kind"], "manifest");
+    let (status, saved) = call(
+        &desk,
+        "POST",
+        "/api/save",
+        &json!({ "path": "edition.toml", "version": f["version"], "body": good }),
+    );
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(on_disk(&desk, "edition.toml"), good);
+    let (_, ed) = call(&desk, "GET", "/api/edition", &Value::Null);
+    assert_eq!(ed["readable"], true);
+    assert_eq!(ed["findings"]["errors"], 0, "{ed}");
+}
