@@ -555,14 +555,13 @@ impl Run<'_> {
                 staged.commit(&beside)?;
                 None
             }
-            written => {
-                for (path, bytes) in &beside {
-                    write_atomic(path, bytes)?;
-                }
-                written.and_then(|pages| match pages {
-                    Pages::Written(site) => Some(site),
-                    Pages::Staged(_) => None,
-                })
+            Some(Pages::Written(site)) => {
+                write_all(&beside)?;
+                Some(site)
+            }
+            None => {
+                write_all(&beside)?;
+                None
             }
         };
         // The sources the PDF carries, as a zip for the site's readers: after the PDF,
@@ -581,6 +580,10 @@ impl Run<'_> {
         }
         Ok(site)
     }
+}
+
+fn write_all(files: &[(&Path, &[u8])]) -> anyhow::Result<()> {
+    files.iter().try_for_each(|(path, bytes)| write_atomic(path, bytes))
 }
 
 fn remove_if_there(path: &Path) -> anyhow::Result<()> {

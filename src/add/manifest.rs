@@ -152,31 +152,53 @@ pub fn append_policy(
 }
 
 fn push_like_the_others(array: &mut Array, path: &str) {
-    let last_prefix = array.iter().last().map(|last| {
-        last.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_string()
-    });
-    // An empty list becomes the one-per-line form.
-    let multiline = last_prefix.as_ref().is_none_or(|p| p.contains('\n'));
+    insert_like_the_others(array, array.len(), Value::from(path));
+}
+
+/// Inserts `value` at `index` in the layout of the entries beside it: one per line
+/// (as `import`, `add` and the editors write them, and an empty list becomes that
+/// form) or inline. The desk's moves use it too.
+pub(crate) fn insert_like_the_others(array: &mut Array, index: usize, mut value: Value) {
+    let append = index >= array.len();
+    let neighbour = array
+        .get(index)
+        .or_else(|| array.iter().last())
+        .map(|v| v.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_string());
+    let multiline = neighbour.as_ref().is_none_or(|p| p.contains('\n'));
     let prefix = if multiline {
-        let indent = last_prefix
+        let indent = neighbour
             .as_deref()
             .and_then(|p| p.rsplit_once('\n'))
             .map_or("  ", |(_, indent)| indent)
             .to_string();
         // A comment after the last entry's comma belongs to that entry: it stays on
-        // its line, and the new entry goes on the next.
-        let trailing = array.trailing().as_str().unwrap_or("").trim_end().to_string();
+        // its line, and an entry added after it goes on the next.
+        let trailing = if append {
+            array.trailing().as_str().unwrap_or("").trim_end().to_string()
+        } else {
+            String::new()
+        };
         format!("{trailing}\n{indent}")
+    } else if index == 0 {
+        String::new()
     } else {
         " ".to_string()
     };
-    let mut value = Value::from(path);
     value.decor_mut().set_prefix(prefix);
     value.decor_mut().set_suffix("");
-    array.push_formatted(value);
+    // An inline list's first entry has no space before it; the one it displaces gets one.
+    if !multiline
+        && index == 0
+        && let Some(first) = array.get_mut(0)
+    {
+        first.decor_mut().set_prefix(" ");
+    }
+    array.insert_formatted(index.min(array.len()), value);
     if multiline {
         array.set_trailing_comma(true);
-        array.set_trailing("\n");
+        if append || !array.trailing().as_str().is_some_and(|t| t.contains('\n')) {
+            array.set_trailing("\n");
+        }
     }
 }
 

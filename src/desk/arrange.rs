@@ -101,7 +101,11 @@ pub fn apply(manifest: &str, edit: &Edit) -> Result<String, ArrangeError> {
                 .get_mut("policies")
                 .and_then(Item::as_array_mut)
                 .ok_or(ArrangeError::NoPolicies(title))?;
-            insert_like_the_others(array, (*position).min(array.len()), value);
+            crate::add::manifest::insert_like_the_others(
+                array,
+                (*position).min(array.len()),
+                value,
+            );
         }
         Edit::Rename { category, title } => {
             let title = title.trim();
@@ -227,44 +231,6 @@ fn set_string(table: &mut Table, key: &str, value: &str) {
         }
         None => {
             table.insert(key, toml_edit::value(value));
-        }
-    }
-}
-
-/// Inserts `value` at `index` in the layout of the entries beside it: one per line
-/// (as `import`, `add` and the editors write them) or inline.
-fn insert_like_the_others(array: &mut Array, index: usize, mut value: Value) {
-    let neighbour = array
-        .get(index)
-        .or_else(|| array.iter().last())
-        .map(|v| v.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_string());
-    let multiline = neighbour.as_ref().is_none_or(|p| p.contains('\n'));
-    let prefix = if multiline {
-        let indent = neighbour
-            .as_deref()
-            .and_then(|p| p.rsplit_once('\n'))
-            .map_or("  ", |(_, indent)| indent)
-            .to_string();
-        format!("\n{indent}")
-    } else if index == 0 {
-        String::new()
-    } else {
-        " ".to_string()
-    };
-    value.decor_mut().set_prefix(prefix);
-    value.decor_mut().set_suffix("");
-    // An inline list's first entry has no space before it; the one it displaces gets one.
-    if !multiline
-        && index == 0
-        && let Some(first) = array.get_mut(0)
-    {
-        first.decor_mut().set_prefix(" ");
-    }
-    array.insert_formatted(index, value);
-    if multiline {
-        array.set_trailing_comma(true);
-        if !array.trailing().as_str().is_some_and(|t| t.contains('\n')) {
-            array.set_trailing("\n");
         }
     }
 }

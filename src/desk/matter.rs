@@ -129,10 +129,6 @@ impl Fields {
         }
         out
     }
-
-    fn get(&self, key: &str) -> String {
-        self.entry(key)
-    }
 }
 
 /// Reads the fields of a policy's front matter `yaml`.
@@ -154,7 +150,7 @@ pub fn apply(yaml: &str, fields: &Fields) -> Result<String, MatterError> {
     let current = Fields::of(&before);
     let mut out = yaml.to_string();
     for (i, key) in KEYS.iter().enumerate() {
-        if current.get(key) == want.get(key) {
+        if current.entry(key) == want.entry(key) {
             continue;
         }
         let lines = want.entry(key);
