@@ -3,14 +3,16 @@
 //! `cargo bench --bench rebuild [-- --rounds N] [-- --json FILE]`. Prints figures;
 //! asserts nothing. `scripts/bench` runs it and puts the figures in its report.
 //!
-//! Two phases in one process, each starting with Typst's caches empty:
-//! 1. Typst's floor: the folder `build --emit-typst` writes, compiled and exported in
-//!    a plain folder World (what `typst compile`/`typst watch` do); then, per round,
-//!    the same one-paragraph edit emitted again, the changed file reloaded, and one
-//!    incremental compile + PDF export timed.
-//! 2. huibian: a cold build, then per round the same edit rebuilt as `serve` does
-//!    ([`pipeline::rebuild`]): the time to the new HTML on disk and to the new PDF
-//!    on disk.
+//! Both sides in one process, from Typst's caches empty:
+//! - Typst's floor: the folder `build --emit-typst` writes, compiled and exported in
+//!   a plain folder World (what `typst compile`/`typst watch` do); then, per round,
+//!   the edit emitted again, the changed file reloaded, and one incremental
+//!   compile + PDF export timed.
+//! - huibian: a cold build, then per round the edit rebuilt as `serve` does
+//!   ([`pipeline::rebuild`]): the time to the new HTML on disk and to the new PDF on
+//!   disk.
+//!
+//! Each round makes one one-paragraph edit and times both sides on it, in turn first.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -81,7 +83,20 @@ fn main() {
         Renderers::new(&Project::at(root), &[], pipeline::FontChoice::All).unwrap();
     println!("font scan {:.0} ms", ms(started.elapsed()));
 
-    // Phase 1: Typst's floor.
+    // Each side's cold build, from Typst's caches empty. As serve starts, its first
+    // build is a rebuild too (a one-shot build frees Typst's caches before the
+    // export, which serve keeps).
+    let cold = pipeline::rebuild(&edition, &out, &renderers, None).unwrap();
+    let cold = cold.built.expect("2021-Q4 builds");
+    println!(
+        "huibian, cold build {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0} beside it)",
+        ms(cold.times.total),
+        ms(cold.times.compile),
+        ms(cold.times.export),
+        ms(cold.times.html)
+    );
+    typst::comemo::evict(0);
+    // Typst's floor: the folder `build --emit-typst` writes, in a plain folder World.
     let emitted = work.path().join("typst");
     let emit = || {
         let report = pipeline::emit_typst(&edition, &emitted, &renderers).unwrap();
@@ -102,56 +117,49 @@ fn main() {
         ms(cold_floor),
         ms(compiled)
     );
-    let mut floor = Vec::new();
-    for round in 0..args.rounds {
-        edit(&edition, &original, round);
-        emit();
-        let changed = world.reload();
-        let (compiled, total) = compile_export(&world);
-        println!(
-            "typst, edit {round}: {changed} file(s) changed; compile + export {:.0} ms (compile {:.0})",
-            ms(total),
-            ms(compiled)
-        );
-        floor.push(total);
-        typst::comemo::evict(10);
-    }
-    drop(world);
-    std::fs::write(edition.join(POLICY), &original).unwrap();
-    typst::comemo::evict(0);
+    // huibian's memoised layout, emptied for the floor's cold build, made again.
+    pipeline::rebuild(&edition, &out, &renderers, None).unwrap();
 
-    // Phase 2: huibian, as serve runs it.
-    // As serve starts: its first build is a rebuild too (a one-shot build frees
-    // Typst's caches before the export, which serve keeps).
-    let cold = pipeline::rebuild(&edition, &out, &renderers, None).unwrap();
-    let cold = cold.built.expect("2021-Q4 builds");
-    println!(
-        "huibian, cold build {:.0} ms (layout {:.0}, pdf export {:.0}, html {:.0} beside it)",
-        ms(cold.times.total),
-        ms(cold.times.compile),
-        ms(cold.times.export),
-        ms(cold.times.html)
-    );
+    // The edits, each made once and then rebuilt by both, in turn first: a slower
+    // minute of a shared machine then weighs on both sides of the ratio alike.
+    let mut floor = Vec::new();
     let mut to_html = Vec::new();
     let mut to_pdf = Vec::new();
     for round in 0..args.rounds {
         edit(&edition, &original, round);
-        let saved = Instant::now();
-        let built = pipeline::rebuild(&edition, &out, &renderers, None)
-            .unwrap()
-            .built
-            .expect("the edit builds");
-        let pdf = saved.elapsed();
-        let html = built.times.html_on_disk.expect("the HTML was written before the PDF");
-        println!(
-            "huibian, edit {round}: HTML on disk after {:.0} ms, PDF after {:.0} ms (layout {:.0}, export {:.0})",
-            ms(html),
-            ms(pdf),
-            ms(built.times.compile),
-            ms(built.times.export)
-        );
-        to_html.push(html);
-        to_pdf.push(pdf);
+        for side in [round % 2, 1 - round % 2] {
+            if side == 0 {
+                emit();
+                let changed = world.reload();
+                let (compiled, total) = compile_export(&world);
+                println!(
+                    "typst, edit {round}: {changed} file(s) changed; compile + export {:.0} ms (compile {:.0})",
+                    ms(total),
+                    ms(compiled)
+                );
+                floor.push(total);
+            } else {
+                let saved = Instant::now();
+                let built = pipeline::rebuild(&edition, &out, &renderers, None)
+                    .unwrap()
+                    .built
+                    .expect("the edit builds");
+                let pdf = saved.elapsed();
+                let html = built
+                    .times
+                    .html_on_disk
+                    .expect("the HTML was written before the PDF");
+                println!(
+                    "huibian, edit {round}: HTML on disk after {:.0} ms, PDF after {:.0} ms (layout {:.0}, export {:.0})",
+                    ms(html),
+                    ms(pdf),
+                    ms(built.times.compile),
+                    ms(built.times.export)
+                );
+                to_html.push(html);
+                to_pdf.push(pdf);
+            }
+        }
         typst::comemo::evict(10);
     }
 

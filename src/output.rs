@@ -15,9 +15,10 @@
 //!   same folder. Writers take an exclusive lock on the folder for the whole write, so
 //!   a `.huibian-*` entry found under the lock belongs to no live writer.
 //!
-//! Several files are not one transaction: a build replaces the PDF, toc.json and html/
-//! one after another, and `fmt` rewrites sources one by one, so a kill between two of
-//! them leaves the earlier ones new and the later ones old (each one whole).
+//! Several files are not one transaction: a build replaces the PDF, toc.json and the
+//! zip of its sources side by side ([`write_files_atomic`]), then html/, and `fmt`
+//! rewrites sources one by one, so a kill among them leaves some new and the others
+//! old (each one whole).
 
 use std::fs::File;
 use std::io::Write;
@@ -36,6 +37,49 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("creating {}", dir.display()))?;
     let _lock = FolderLock::acquire(dir);
     write_locked(dir, path, bytes)
+}
+
+/// [`write_atomic`] of several files in one folder, under one hold of its lock and
+/// side by side: each waits on the disk (`fsync`) for most of its time, so the
+/// build's PDF, toc.json and zip of its sources are on disk about as soon as the
+/// PDF alone would be. Each is whole, old or new; which are new after a kill is
+/// not said (see the module comment).
+pub fn write_files_atomic(dir: &Path, files: &[(&Path, &[u8])]) -> anyhow::Result<()> {
+    check_beside(dir, files)?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    let _lock = FolderLock::acquire(dir);
+    write_locked_all(dir, files)
+}
+
+/// Every path of `files` is directly in `dir`: the lock held is `dir`'s.
+fn check_beside(dir: &Path, files: &[(&Path, &[u8])]) -> anyhow::Result<()> {
+    match files.iter().find(|(path, _)| parent_of(path) != dir) {
+        Some((path, _)) => anyhow::bail!(
+            "{} is not in {}: written apart from it",
+            path.display(),
+            dir.display()
+        ),
+        None => Ok(()),
+    }
+}
+
+/// The files of [`write_files_atomic`], for a writer that holds `dir`'s lock.
+fn write_locked_all(dir: &Path, files: &[(&Path, &[u8])]) -> anyhow::Result<()> {
+    let Some(((first, bytes), rest)) = files.split_first() else { return Ok(()) };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = rest
+            .iter()
+            .map(|(path, bytes)| scope.spawn(move || write_locked(dir, path, bytes)))
+            .collect();
+        let mut result = write_locked(dir, first, bytes);
+        for handle in others {
+            let written =
+                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result = result.and(written);
+        }
+        result
+    })
 }
 
 /// [`write_atomic`] for a writer that holds `dir`'s lock.
@@ -140,19 +184,11 @@ impl StagedDir {
         (self.files, self.bytes)
     }
 
-    /// Writes each file of `beside` (in the same parent folder) atomically, in order,
-    /// then puts the folder in the target's place.
+    /// Writes the files of `beside` (in the same parent folder) as
+    /// [`write_files_atomic`] does, then puts the folder in the target's place.
     pub fn commit(self, beside: &[(&Path, &[u8])]) -> anyhow::Result<()> {
-        for (path, bytes) in beside {
-            if parent_of(path) != self.parent {
-                anyhow::bail!(
-                    "{} is not beside {}: written apart from it",
-                    path.display(),
-                    self.target.display()
-                );
-            }
-            write_locked(&self.parent, path, bytes)?;
-        }
+        check_beside(&self.parent, beside)?;
+        write_locked_all(&self.parent, beside)?;
         // The lock is held until the swap is done.
         let Self { target, parent, temp, _lock, .. } = self;
         if !target.exists() {

@@ -17,7 +17,7 @@ use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::html::{self, HtmlTemplates, Site};
 use crate::load::{self, Loaded};
-use crate::output::{StagedDir, write_atomic, write_dir_atomic};
+use crate::output::{StagedDir, write_dir_atomic, write_files_atomic};
 use crate::project::Project;
 use crate::source::Sources;
 use crate::toc::{self, Toc};
@@ -267,6 +267,8 @@ struct Mode {
 
 /// The files of one edition's outputs.
 struct Paths {
+    /// `out/<ID>/`, which holds the others.
+    dir: PathBuf,
     pdf: PathBuf,
     toc: PathBuf,
     html: PathBuf,
@@ -282,6 +284,7 @@ impl Paths {
             toc: dir.join("toc.json"),
             html: dir.join("html"),
             sources_zip: dir.join(format!("{id}-sources.zip")),
+            dir,
         }
     }
 }
@@ -290,6 +293,8 @@ impl Paths {
 struct Made {
     toc: Option<Toc>,
     pdf: Vec<u8>,
+    /// The files the PDF carries, for the zip beside it.
+    carried: typeset::data::Carried,
     site: Option<Pages>,
     /// All but the total, which the caller knows.
     times: Timings,
@@ -340,9 +345,9 @@ fn build(
     let Some(made) = made else {
         return Ok(BuildReport { sources, diagnostics, built: None });
     };
-    let Made { toc, pdf, site, times } = made;
+    let Made { toc, pdf, carried, site, times } = made;
     let html = site.as_ref().map(Pages::written);
-    let site = run.write(toc.as_ref(), &pdf, site)?;
+    let site = run.write(toc.as_ref(), &pdf, &carried, site)?;
     let built = Built {
         id: book.id.clone(),
         pdf_path: paths.pdf,
@@ -376,6 +381,7 @@ impl Run<'_> {
         Ok(Made {
             toc: None,
             pdf: Vec::new(),
+            carried: Vec::new(),
             site: Some(Pages::Written(site)),
             times: Timings { html: html_started.elapsed(), ..Timings::default() },
         })
@@ -396,9 +402,11 @@ impl Run<'_> {
         // the layout starts from where its 目录 ended.
         let last = Toc::read(&self.paths.toc).ok();
         let hint = last.as_ref().map(LayoutHint::from_toc).unwrap_or_default();
-        let (early, search) = match (self.mode.html_first, last) {
-            (true, Some(last)) => self.early_html(scope, search, last),
-            _ => (None, search.map(Search::Running)),
+        let search = match (self.mode.html_first, last) {
+            (true, Some(last)) => {
+                search.map(|index| Search::Early(self.early_html(scope, index, last)))
+            }
+            _ => search.map(Search::Running),
         };
         let r = self.renderers;
         let laid = typeset::layout(
@@ -410,7 +418,6 @@ impl Run<'_> {
             sources,
             diagnostics,
         )?;
-        let early = early.map(join).transpose()?;
         let Some(laid) = laid else { return Ok(None) };
         let Some(toc) = toc_of(book, &laid, diagnostics) else { return Ok(None) };
         // A one-shot build has no use for Typst's memoised layout once the pages
@@ -419,36 +426,29 @@ impl Run<'_> {
         if !self.mode.html_first {
             typst::comemo::evict(0);
         }
-        let html_on_disk = early.as_ref().map(|e| e.on_disk);
-        // The pages, beside the PDF export, unless the early ones already hold the
-        // right page numbers.
-        let (early_site, search) = match (early, search) {
-            (Some(early), _) if early.toc == toc => {
-                (Some(Pages::Written(early.site)), None)
-            }
-            (Some(early), _) => (None, Some(Search::Made(early.search))),
-            (None, search) => (None, search),
-        };
+        // The pages with the final page numbers, beside the PDF export, unless the
+        // early ones (which the export does not wait for) held them already.
         let pages = search.map(|search| self.pages_beside_export(scope, search, &toc));
         let exported = typeset::export(&laid, book, &r.world, sources, diagnostics);
-        let (site, html, rewritten) = match (pages, early_site) {
-            (Some(handle), _) => {
+        let (site, html, html_on_disk) = match pages {
+            Some(handle) => {
                 let (site, time, on_disk) = join(handle)?;
                 (Some(site), time, on_disk)
             }
-            (None, site) => (site, Duration::ZERO, None),
+            None => (None, Duration::ZERO, None),
         };
         let Some(exported) = exported else { return Ok(None) };
         Ok(Some(Made {
             toc: Some(toc),
             pdf: exported.pdf,
+            carried: laid.carried,
             site,
             times: Timings {
                 total: Duration::ZERO,
                 compile: laid.compile_time,
                 export: exported.export_time,
                 html,
-                html_on_disk: html_on_disk.or(rewritten),
+                html_on_disk,
             },
         }))
     }
@@ -459,11 +459,10 @@ impl Run<'_> {
     fn early_html<'s>(
         &'s self,
         scope: &'s Scope<'s, '_>,
-        search: Option<IndexThread<'s>>,
+        search: IndexThread<'s>,
         toc: Toc,
-    ) -> (Option<ScopedJoinHandle<'s, anyhow::Result<Early>>>, Option<Search<'s>>) {
-        let Some(search) = search else { return (None, None) };
-        let handle = scope.spawn(move || -> anyhow::Result<Early> {
+    ) -> EarlyThread<'s> {
+        scope.spawn(move || -> anyhow::Result<Early> {
             // The pages do not wait for the search index (made on its own thread):
             // they are rendered and shown at once, the index joins them for the disk.
             let mut site = html::render_pages(
@@ -488,8 +487,7 @@ impl Run<'_> {
             write_dir_atomic(&self.paths.html, &site.files)?;
             let on_disk = self.started.elapsed();
             Ok(Early { site, toc, search, on_disk })
-        });
-        (Some(handle), None)
+        })
     }
 
     /// Renders the pages with the final page numbers on a second thread. A rebuild
@@ -507,7 +505,16 @@ impl Run<'_> {
         scope.spawn(move || {
             let search = match search {
                 Search::Running(handle) => join(handle)?,
-                Search::Made(index) => index,
+                Search::Early(handle) => {
+                    let early = join(handle)?;
+                    if early.toc == toc {
+                        let site = Pages::Written(early.site);
+                        return Ok((site, Duration::ZERO, Some(early.on_disk)));
+                    }
+                    // Pages printed numbers that moved: made again, shown first
+                    // then.
+                    early.search
+                }
             };
             let html_started = Instant::now();
             let (book, templates) = (self.book, &self.renderers.html);
@@ -539,15 +546,24 @@ impl Run<'_> {
         &self,
         toc: Option<&Toc>,
         pdf: &[u8],
+        carried: &typeset::data::Carried,
         pages: Option<Pages>,
     ) -> anyhow::Result<Option<Site>> {
         let toc_json = toc.map(Toc::to_json);
-        let beside: Vec<(&Path, &[u8])> = match &toc_json {
-            Some(json) => {
-                vec![(&self.paths.pdf, pdf), (&self.paths.toc, json.as_bytes())]
-            }
-            None => Vec::new(),
+        // The sources the PDF carries, as a zip for the site's readers.
+        let embeds = self.book.meta.pdf.embed_sources;
+        let zip = match &toc_json {
+            Some(_) if embeds => Some(typeset::data::sources_zip(carried)?),
+            _ => None,
         };
+        let mut beside: Vec<(&Path, &[u8])> = Vec::new();
+        if let Some(json) = &toc_json {
+            beside.push((&self.paths.pdf, pdf));
+            beside.push((&self.paths.toc, json.as_bytes()));
+        }
+        if let Some(zip) = &zip {
+            beside.push((&self.paths.sources_zip, zip));
+        }
         let site = match pages {
             // The staged folder holds the lock on out/<ID>/: the files beside it are
             // written through it.
@@ -556,34 +572,20 @@ impl Run<'_> {
                 None
             }
             Some(Pages::Written(site)) => {
-                write_all(&beside)?;
+                write_files_atomic(&self.paths.dir, &beside)?;
                 Some(site)
             }
             None => {
-                write_all(&beside)?;
+                write_files_atomic(&self.paths.dir, &beside)?;
                 None
             }
         };
-        // The sources the PDF carries, as a zip for the site's readers: after the PDF,
-        // which is what an editor waits for.
-        match (&toc_json, self.book.meta.pdf.embed_sources) {
-            (Some(_), true) => {
-                let zip = crate::typeset::data::sources_zip(
-                    self.book,
-                    &self.renderers.typst.main,
-                )?;
-                write_atomic(&self.paths.sources_zip, &zip)?;
-            }
-            // Not offered any more: an old zip would be offered by no page.
-            (Some(_), false) => remove_if_there(&self.paths.sources_zip)?,
-            (None, _) => {}
+        // Not offered any more: an old zip would be offered by no page.
+        if toc_json.is_some() && !embeds {
+            remove_if_there(&self.paths.sources_zip)?;
         }
         Ok(site)
     }
-}
-
-fn write_all(files: &[(&Path, &[u8])]) -> anyhow::Result<()> {
-    files.iter().try_for_each(|(path, bytes)| write_atomic(path, bytes))
 }
 
 fn remove_if_there(path: &Path) -> anyhow::Result<()> {
@@ -616,11 +618,17 @@ impl Pages {
 /// The thread that makes the search index.
 type IndexThread<'s> = ScopedJoinHandle<'s, Result<Vec<u8>, html::HtmlError>>;
 
-/// The search index: still being made on its thread, or made already.
+/// Where the pages beside the PDF export get the search index from.
 enum Search<'s> {
+    /// Still being made on its thread.
     Running(IndexThread<'s>),
-    Made(Vec<u8>),
+    /// Made, and joined to the pages a rebuild wrote early with the last build's
+    /// page numbers ([`Run::early_html`]).
+    Early(EarlyThread<'s>),
 }
+
+/// The thread that renders and writes a rebuild's early pages.
+type EarlyThread<'s> = ScopedJoinHandle<'s, anyhow::Result<Early>>;
 
 /// The site a rebuild wrote before the layout ended, and what it was made from.
 struct Early {

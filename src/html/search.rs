@@ -22,7 +22,7 @@
 //! `templates/html/search.js` is the search itself; the testsuite runs it on this
 //! index (`tests/testsuite/search_js.rs`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -32,18 +32,21 @@ use crate::book::Book;
 use crate::markdown::{Block, Doc, plain_text};
 
 /// The search index of a book.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SearchIndex {
-    v: u32,
     /// `(file, title, owner)` of each page.
     pub pages: Vec<(String, String, String)>,
     /// `(page, anchor suffix, title)` of each section; the first of a page has no title.
     pub sections: Vec<(usize, String, String)>,
     /// `(section, anchor suffix, text)` of each paragraph.
     pub paras: Vec<(usize, String, String)>,
-    /// Bigram → delta-coded, ascending paragraph numbers.
-    pub grams: BTreeMap<String, Vec<usize>>,
+    /// Each bigram with its ascending paragraph numbers, delta-coded, in the order of
+    /// the bigrams' characters (the order of their UTF-8 text).
+    grams: Vec<((char, char), Vec<usize>)>,
 }
+
+/// The version of the index's format, which search.js checks.
+const FORMAT: u32 = 1;
 
 /// The character as search compares it (search.js folds the same way).
 fn fold(c: char) -> char {
@@ -54,14 +57,10 @@ fn fold(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
-fn folded(text: &str) -> String {
-    text.chars().map(fold).collect()
-}
-
-/// A multiply-rotate hash for bigram keys: the index hashes every bigram of the book,
-/// and the default (DoS-resistant) hasher was a fifth of the build's HTML work. The
-/// keys are the book's own text, and the worst a crafted text can do is slow its own
-/// build.
+/// A multiply-rotate hash for bigram keys: the
+/// index hashes every bigram of the book, and the default (DoS-resistant) hasher was
+/// a fifth of the build's HTML work. The keys are the book's own text, and the worst
+/// a crafted text can do is slow its own build.
 #[derive(Default, Clone, Copy)]
 struct PairHash;
 
@@ -75,8 +74,9 @@ impl std::hash::BuildHasher for PairHash {
 struct PairHasher(u64);
 
 impl std::hash::Hasher for PairHasher {
+    /// The product's well-mixed high bits, turned to where the table looks first.
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &byte in bytes {
@@ -89,9 +89,20 @@ impl std::hash::Hasher for PairHasher {
     }
 }
 
-/// The bigrams of a folded text, in order, repeats included.
-fn pairs(folded: &str) -> impl Iterator<Item = (char, char)> {
-    folded.chars().zip(folded.chars().skip(1)).filter(|&(a, b)| indexed(a) && indexed(b))
+/// Calls `each` with every bigram of `text` as search compares it: two adjacent
+/// folded characters that are both indexed, repeats included.
+fn for_each_pair(text: &str, mut each: impl FnMut(char, char)) {
+    let mut last = None;
+    for c in text.chars().map(fold) {
+        if !indexed(c) {
+            last = None;
+            continue;
+        }
+        if let Some(first) = last {
+            each(first, c);
+        }
+        last = Some(c);
+    }
 }
 
 /// A letter or digit; the common Han block is tested first, as the general Unicode
@@ -104,11 +115,10 @@ impl SearchIndex {
     /// Builds the index of the book's pages.
     pub(crate) fn build(book: &Book, links: &Links<'_>) -> Result<Self, HtmlError> {
         let mut index = SearchIndex {
-            v: 1,
             pages: Vec::new(),
             sections: Vec::new(),
             paras: Vec::new(),
-            grams: BTreeMap::new(),
+            grams: Vec::new(),
         };
         if let Some(intro) = &book.intro {
             let title = intro.title.clone().unwrap_or_else(|| "引言".to_string());
@@ -126,35 +136,27 @@ impl SearchIndex {
                 index.add_page(file, title, &policy.id, Some(title), &policy.doc);
             }
         }
+        // A book of a few hundred pages has some tens of thousands of bigrams.
         let mut postings: HashMap<(char, char), Vec<usize>, PairHash> =
-            HashMap::default();
+            HashMap::with_capacity_and_hasher(1 << 15, PairHash);
         for (n, (_, _, text)) in index.paras.iter().enumerate() {
-            for gram in pairs(&folded(text)) {
-                let list = postings.entry(gram).or_default();
+            for_each_pair(text, |a, b| {
+                let list = postings.entry((a, b)).or_default();
                 // Paragraphs come in order, so a repeat is always the last entry.
                 if list.last() != Some(&n) {
                     list.push(n);
                 }
+            });
+        }
+        let mut grams: Vec<_> = postings.into_iter().collect();
+        grams.sort_unstable_by_key(|&(pair, _)| pair);
+        for (_, list) in &mut grams {
+            let mut last = 0;
+            for n in list {
+                (*n, last) = (*n - last, *n);
             }
         }
-        let mut postings: Vec<_> = postings.into_iter().collect();
-        postings.sort_unstable_by_key(|&((a, b), _)| u64::from(a) << 32 | u64::from(b));
-        index.grams = postings
-            .into_iter()
-            .map(|((a, b), list)| {
-                let gram = String::from_iter([a, b]);
-                let mut last = 0;
-                let deltas = list
-                    .into_iter()
-                    .map(|n| {
-                        let d = n - last;
-                        last = n;
-                        d
-                    })
-                    .collect();
-                (gram, deltas)
-            })
-            .collect();
+        index.grams = grams;
         Ok(index)
     }
 
@@ -184,11 +186,44 @@ impl SearchIndex {
         }
     }
 
-    /// The index as the script the site loads.
+    /// The index as the script the site loads. The bigram lists, most of it, are
+    /// written here: through a map of strings they cost as much as building them.
     pub fn to_script(&self) -> Result<String, HtmlError> {
-        let json = serde_json::to_string(self).map_err(HtmlError::SearchIndex)?;
-        Ok(format!("window.HUIBIAN_SEARCH = {json};\n"))
+        let mut out = String::with_capacity(self.paras.len() * 200);
+        out.push_str("window.HUIBIAN_SEARCH = {\"v\":");
+        out.push_str(itoa::Buffer::new().format(FORMAT));
+        out.push_str(",\"pages\":");
+        out.push_str(&json(&self.pages)?);
+        out.push_str(",\"sections\":");
+        out.push_str(&json(&self.sections)?);
+        out.push_str(",\"paras\":");
+        out.push_str(&json(&self.paras)?);
+        out.push_str(",\"grams\":{");
+        let mut number = itoa::Buffer::new();
+        for (i, ((a, b), deltas)) in self.grams.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            // Letters and digits only (`indexed`): nothing in a key needs escaping.
+            out.push('"');
+            out.push(*a);
+            out.push(*b);
+            out.push_str("\":[");
+            for (j, delta) in deltas.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                out.push_str(number.format(*delta));
+            }
+            out.push(']');
+        }
+        out.push_str("}};\n");
+        Ok(out)
     }
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, HtmlError> {
+    serde_json::to_string(value).map_err(HtmlError::SearchIndex)
 }
 
 /// The plain text of a block; the items, rows and cells of lists, quotes and tables

@@ -8,6 +8,7 @@
 
 use anyhow::Context;
 use serde::Serialize;
+use typst::foundations::Bytes;
 
 use super::fonts::FontPlan;
 use crate::book::{self, Book, Images, Markers, Policy, Text};
@@ -27,10 +28,14 @@ pub struct BookData {
     /// The book's images, which Typst reads at [`image_vpath`] of their path: read
     /// from the edition folder only through [`Images::read`], when Typst asks.
     pub images: Images,
-    /// `(virtual path, bytes)` of the files the PDF carries as attachments (the
-    /// edition's sources, its images and the template), under [`SOURCES_PREFIX`].
-    pub attachments: Vec<(String, Vec<u8>)>,
+    /// The files the PDF carries as attachments (see [`carried_files`]), which Typst
+    /// reads under [`SOURCES_PREFIX`].
+    pub carried: Carried,
 }
+
+/// `(path in a project, bytes)` of each file a build carries, read once: the PDF
+/// attaches them and the site's zip holds the same bytes.
+pub type Carried = Vec<(String, Bytes)>;
 
 /// Where the attached sources appear in Typst's project root.
 pub const SOURCES_PREFIX: &str = "huibian-sources/";
@@ -67,9 +72,22 @@ pub fn book_data(
         }
         paths.push(list);
     }
-    let (attachments, listed) = attachments(book, template)?;
+    let carried = carried_files(book, template)?;
+    let listed: Vec<_> = carried
+        .iter()
+        .map(|(name, _)| AttachmentView {
+            name: name.clone(),
+            path: format!("/{}", attachment_vpath(name)),
+            mime: mime_of(name),
+        })
+        .collect();
     let main = book_json_with(book, fonts, &paths, hint, &listed)?;
-    Ok(BookData { main, policies, images: book.images.clone(), attachments })
+    Ok(BookData { main, policies, images: book.images.clone(), carried })
+}
+
+/// The virtual path Typst reads a carried file at.
+pub fn attachment_vpath(name: &str) -> String {
+    format!("{SOURCES_PREFIX}{name}")
 }
 
 /// A file the PDF carries: its name there (its path in a project, `sources/<ID>/…`
@@ -81,44 +99,16 @@ struct AttachmentView {
     mime: &'static str,
 }
 
-/// The files the PDF carries when the edition embeds its sources (not in a
-/// redline, which is another document): the manifest and every file it lists as on
-/// disk, the images, and the main template as Typst reads it. Sorted by name, so the
-/// same sources give the same PDF.
-/// Files by path, with their bytes.
-type Files = Vec<(String, Vec<u8>)>;
-
-fn attachments(
-    book: &Book,
-    template: &str,
-) -> anyhow::Result<(Files, Vec<AttachmentView>)> {
-    if !book.meta.pdf.embed_sources || book.redline.is_some() {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    let files = carried_files(book, template)?;
-    let listed = files
-        .iter()
-        .map(|(name, _)| AttachmentView {
-            name: name.clone(),
-            path: format!("/{SOURCES_PREFIX}{name}"),
-            mime: mime_of(name),
-        })
-        .collect();
-    let served = files
-        .into_iter()
-        .map(|(name, bytes)| (format!("{SOURCES_PREFIX}{name}"), bytes))
-        .collect();
-    Ok((served, listed))
-}
-
 /// The files a build carries (in the PDF, and in the site's zip beside it), by
 /// their paths in a project: the manifest and every file it lists as on disk
 /// (`sources/<ID>/…`), the images, and the main template as Typst reads it
 /// (`templates/edition.typ`). Sorted, so the same sources give the same bytes.
-pub fn carried_files(
-    book: &Book,
-    template: &str,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+/// None when the edition does not embed its sources (`[pdf] embed_sources`), and
+/// none in a redline, which is another document.
+pub fn carried_files(book: &Book, template: &str) -> anyhow::Result<Carried> {
+    if !book.meta.pdf.embed_sources || book.redline.is_some() {
+        return Ok(Vec::new());
+    }
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for path in book.files.paths() {
         let bytes = book
@@ -140,22 +130,22 @@ pub fn carried_files(
     ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
-    Ok(files)
+    Ok(files.into_iter().map(|(name, bytes)| (name, Bytes::new(bytes))).collect())
 }
 
-/// [`carried_files`] as a zip archive, with fixed times, so the same sources give the
-/// same bytes. Stored, not deflated: a few hundred KiB of text, written on every
+/// The carried files as a zip archive, with fixed times, so the same sources give
+/// the same bytes. Stored, not deflated: a few hundred KiB of text, written on every
 /// rebuild under `serve`, where compressing them would cost more than the PDF's
 /// export of the edit.
-pub fn sources_zip(book: &Book, template: &str) -> anyhow::Result<Vec<u8>> {
+pub fn sources_zip(carried: &Carried) -> anyhow::Result<Vec<u8>> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default());
-    for (name, bytes) in carried_files(book, template)? {
-        zip.start_file(name, options)?;
-        zip.write_all(&bytes)?;
+    for (name, bytes) in carried {
+        zip.start_file(name.as_str(), options)?;
+        zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())
 }

@@ -51,6 +51,9 @@ pub struct Laid {
     pub compile_time: Duration,
     /// Where each labelled heading landed.
     pub page_map: query::PageMap,
+    /// The files the PDF carries, as read for this layout: the site's zip of them is
+    /// made from the same bytes.
+    pub carried: data::Carried,
 }
 
 impl Laid {
@@ -141,6 +144,7 @@ pub fn layout(
         anyhow::bail!("cannot represent the edition date");
     };
     let data = data::book_data(book, &plan, hint, &templates.main)?;
+    let carried = data.carried.clone();
     let mut slot = cache.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let world = match slot.take() {
         Some(mut world) if world.serves(templates, fonts, today) => {
@@ -165,6 +169,7 @@ pub fn layout(
             document,
             today,
             compile_time,
+            carried,
         })),
         Err(errors) => {
             for error in &errors {
@@ -270,7 +275,8 @@ fn check_coverage(
     diags: &mut Diagnostics,
 ) {
     let mut missing: BTreeMap<char, Option<Span>> = BTreeMap::new();
-    let mut seen = std::collections::HashSet::new();
+    // Every character of the book passes here; each distinct one is looked at once.
+    let mut seen = CharSet::default();
     // A control character has no glyph: without a standard it is left to the
     // `control-character` check's warning; a standard forbids writing it at all.
     // Line and page breaks (tab, VT, FF) are breaks to Typst, never glyphs.
@@ -289,8 +295,8 @@ fn check_coverage(
     };
     let mut visit = |text: &str, span: Option<&Span>| {
         for c in text.chars() {
-            if drawn(c)
-                && seen.insert(c)
+            if seen.insert(c)
+                && drawn(c)
                 && (c.is_control() || forbidden(c) || !fonts.covers(c))
             {
                 // Narrow the span to the character itself when the source shows it.
@@ -355,6 +361,28 @@ fn check_coverage(
     }
 }
 
+/// A set of characters as one bit each: the coverage check asks it of every character
+/// of the book, where a hashed set was most of the check's time.
+struct CharSet(Vec<u64>);
+
+impl Default for CharSet {
+    fn default() -> Self {
+        CharSet(vec![0; (char::MAX as usize >> 6) + 1])
+    }
+}
+
+impl CharSet {
+    /// Adds `c`; whether it was new.
+    fn insert(&mut self, c: char) -> bool {
+        let (word, bit) = (c as usize >> 6, 1u64 << (c as u32 & 63));
+        // In range: the set has a word for every char up to char::MAX.
+        let slot = &mut self.0[word];
+        let new = *slot & bit == 0;
+        *slot |= bit;
+        new
+    }
+}
+
 /// Unicode's default-ignorable code points (zero-width spaces and joiners, bidi
 /// controls, variation selectors, the BOM): a renderer draws nothing for them, so
 /// no font needs a glyph.
@@ -399,7 +427,11 @@ pub fn emit(
     files.push((world::MAIN_TEMPLATE.to_string(), templates.main.clone().into_bytes()));
     files.push((world::DATA_PATH.to_string(), data.main));
     files.extend(data.policies);
-    files.extend(data.attachments);
+    files.extend(
+        data.carried
+            .into_iter()
+            .map(|(name, bytes)| (self::data::attachment_vpath(&name), bytes.to_vec())),
+    );
     // The images at the paths the data names them by (`edition/…`).
     files.retain(|(path, _)| !path.starts_with(self::data::EDITION_PREFIX));
     for path in data.images.paths() {

@@ -202,11 +202,14 @@ fn memory_files(
 ) -> anyhow::Result<(HashMap<FileId, Bytes>, Images)> {
     let main = (MAIN_TEMPLATE.to_string(), templates.main.clone().into_bytes());
     let book = (DATA_PATH.to_string(), data.main);
+    let carried = data.carried.into_iter().map(|(name, bytes)| {
+        Ok((file_id(&super::data::attachment_vpath(&name))?, bytes))
+    });
     let memory = [main, book]
         .into_iter()
         .chain(data.policies)
-        .chain(data.attachments)
         .map(|(path, bytes)| Ok((file_id(&path)?, Bytes::new(bytes))))
+        .chain(carried)
         .collect::<anyhow::Result<_>>()?;
     Ok((memory, data.images))
 }
@@ -329,7 +332,7 @@ mod tests {
             main: book.as_bytes().to_vec(),
             policies: vec![("policy/1.json".into(), b"{}".to_vec())],
             images: Images::default(),
-            attachments: Vec::new(),
+            carried: Vec::new(),
         }
     }
 
