@@ -16,9 +16,9 @@
 //!   a `.huibian-*` entry found under the lock belongs to no live writer.
 //!
 //! Several files are not one transaction: a build replaces the PDF, toc.json and the
-//! zip of its sources side by side ([`write_files_atomic`]), then html/, and `fmt`
-//! rewrites sources one by one, so a kill among them leaves some new and the others
-//! old (each one whole).
+//! zip of its sources ([`write_files_atomic`], each [`Prepared`] ahead), then html/,
+//! and `fmt` rewrites sources one by one, so a kill among them leaves some new and
+//! the others old (each one whole).
 
 use std::fs::File;
 use std::io::Write;
@@ -39,47 +39,63 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     write_locked(dir, path, bytes)
 }
 
-/// [`write_atomic`] of several files in one folder, under one hold of its lock and
-/// side by side: each waits on the disk (`fsync`) for most of its time, so the
-/// build's PDF, toc.json and zip of its sources are on disk about as soon as the
-/// PDF alone would be. Each is whole, old or new; which are new after a kill is
-/// not said (see the module comment).
-pub fn write_files_atomic(dir: &Path, files: &[(&Path, &[u8])]) -> anyhow::Result<()> {
-    check_beside(dir, files)?;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("creating {}", dir.display()))?;
-    let _lock = FolderLock::acquire(dir);
-    write_locked_all(dir, files)
+/// A file's new bytes, written ahead of the moment they may replace it (a build's
+/// toc.json and zip while its PDF is exported): on Linux into an unnamed file in
+/// its folder, filled and synced, which [`write_files_atomic`] then only names over
+/// the old one; elsewhere the bytes, written then. Dropped, it leaves nothing.
+pub struct Prepared {
+    path: PathBuf,
+    content: Content,
 }
 
-/// Every path of `files` is directly in `dir`: the lock held is `dir`'s.
-fn check_beside(dir: &Path, files: &[(&Path, &[u8])]) -> anyhow::Result<()> {
-    match files.iter().find(|(path, _)| parent_of(path) != dir) {
-        Some((path, _)) => anyhow::bail!(
+enum Content {
+    Bytes(Vec<u8>),
+    #[cfg(target_os = "linux")]
+    Unnamed(File),
+}
+
+impl Prepared {
+    /// Writes `bytes` for `path`, in a folder that exists, without replacing it yet.
+    pub fn new(path: &Path, bytes: &[u8]) -> anyhow::Result<Prepared> {
+        let path = path.to_path_buf();
+        #[cfg(target_os = "linux")]
+        if let Some(file) = linux::anonymous_file(parent_of(&path)) {
+            let permissions = std::fs::metadata(&path).ok().map(|m| m.permissions());
+            linux::fill(&file, &path, bytes, permissions)?;
+            return Ok(Prepared { path, content: Content::Unnamed(file) });
+        }
+        Ok(Prepared { path, content: Content::Bytes(bytes.to_vec()) })
+    }
+
+    /// Puts the new bytes in place, for a writer that holds the folder's lock.
+    fn commit_locked(self, dir: &Path) -> anyhow::Result<()> {
+        match self.content {
+            Content::Bytes(bytes) => write_locked(dir, &self.path, &bytes),
+            #[cfg(target_os = "linux")]
+            Content::Unnamed(file) => linux::link_over(&file, dir, &self.path),
+        }
+    }
+}
+
+/// Puts prepared files of one folder in place, under one hold of its lock: each is
+/// whole, old or new; which are new after a kill is not said (see the module
+/// comment).
+pub fn write_files_atomic(dir: &Path, files: Vec<Prepared>) -> anyhow::Result<()> {
+    check_beside(dir, &files)?;
+    let _lock = FolderLock::acquire(dir);
+    files.into_iter().try_for_each(|file| file.commit_locked(dir))
+}
+
+/// Every file is directly in `dir`: the lock held is `dir`'s.
+fn check_beside(dir: &Path, files: &[Prepared]) -> anyhow::Result<()> {
+    match files.iter().find(|file| parent_of(&file.path) != dir) {
+        Some(file) => anyhow::bail!(
             "{} is not in {}: written apart from it",
-            path.display(),
+            file.path.display(),
             dir.display()
         ),
         None => Ok(()),
     }
-}
-
-/// The files of [`write_files_atomic`], for a writer that holds `dir`'s lock.
-fn write_locked_all(dir: &Path, files: &[(&Path, &[u8])]) -> anyhow::Result<()> {
-    let Some(((first, bytes), rest)) = files.split_first() else { return Ok(()) };
-    std::thread::scope(|scope| {
-        let others: Vec<_> = rest
-            .iter()
-            .map(|(path, bytes)| scope.spawn(move || write_locked(dir, path, bytes)))
-            .collect();
-        let mut result = write_locked(dir, first, bytes);
-        for handle in others {
-            let written =
-                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            result = result.and(written);
-        }
-        result
-    })
 }
 
 /// [`write_atomic`] for a writer that holds `dir`'s lock.
@@ -87,7 +103,8 @@ fn write_locked(dir: &Path, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
     #[cfg(target_os = "linux")]
     if let Some(file) = linux::anonymous_file(dir) {
-        return linux::write_and_link(file, dir, path, bytes, permissions);
+        linux::fill(&file, path, bytes, permissions)?;
+        return linux::link_over(&file, dir, path);
     }
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -114,7 +131,7 @@ pub fn write_dir_atomic<C: AsRef<[u8]>>(
     for (rel, bytes) in files {
         staged.add(rel, bytes.as_ref())?;
     }
-    staged.commit(&[])
+    staged.commit(Vec::new())
 }
 
 /// A folder written file by file as its files are made (a build writes its HTML
@@ -184,11 +201,13 @@ impl StagedDir {
         (self.files, self.bytes)
     }
 
-    /// Writes the files of `beside` (in the same parent folder) as
-    /// [`write_files_atomic`] does, then puts the folder in the target's place.
-    pub fn commit(self, beside: &[(&Path, &[u8])]) -> anyhow::Result<()> {
-        check_beside(&self.parent, beside)?;
-        write_locked_all(&self.parent, beside)?;
+    /// Puts the files of `beside` (in the same parent folder) in place as
+    /// [`write_files_atomic`] does, then the folder in the target's.
+    pub fn commit(self, beside: Vec<Prepared>) -> anyhow::Result<()> {
+        check_beside(&self.parent, &beside)?;
+        for file in beside {
+            file.commit_locked(&self.parent)?;
+        }
         // The lock is held until the swap is done.
         let Self { target, parent, temp, _lock, .. } = self;
         if !target.exists() {
@@ -204,6 +223,26 @@ impl StagedDir {
                 .with_context(|| format!("removing the old {}", target.display()));
         }
         replace_in_two_steps(&parent, &target, temp)
+    }
+}
+
+/// The file at `path`, open, when it is large enough that freeing it would hold up
+/// its replacement: a rename over a file frees the old one's blocks before it
+/// returns (0.8 ms for a 1.3 MB PDF), unless a handle keeps them.
+fn hold_if_large(path: &Path) -> Option<File> {
+    const LARGE: u64 = 256 * 1024;
+    let file = File::open(path).ok()?;
+    file.metadata().is_ok_and(|m| m.is_file() && m.len() >= LARGE).then_some(file)
+}
+
+/// Closes the replaced file held by [`hold_if_large`] on a thread of its own, where
+/// freeing its blocks holds nobody up. (Where no thread can be started, the handle
+/// is closed here, as it would have been in the rename.)
+fn release_aside(old: Option<File>) {
+    if let Some(old) = old {
+        let _ = std::thread::Builder::new()
+            .name("release-replaced".into())
+            .spawn(move || drop(old));
     }
 }
 
@@ -306,10 +345,9 @@ mod linux {
         Some(File::from(fd))
     }
 
-    /// Fills the unnamed `file`, names it, and renames it over `path`.
-    pub(super) fn write_and_link(
-        mut file: File,
-        dir: &Path,
+    /// Fills the unnamed `file` with the new bytes of `path`, to the disk.
+    pub(super) fn fill(
+        mut file: &File,
         path: &Path,
         bytes: &[u8],
         permissions: Option<Permissions>,
@@ -318,15 +356,21 @@ mod linux {
         if let Some(permissions) = permissions {
             file.set_permissions(permissions).ok();
         }
-        file.sync_all().with_context(|| format!("writing {}", path.display()))?;
+        file.sync_all().with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// Names the filled `file` and renames it over `path`.
+    pub(super) fn link_over(file: &File, dir: &Path, path: &Path) -> anyhow::Result<()> {
         let temp = dir.join(super::unique_temp_name());
         let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
         rustix::fs::linkat(CWD, proc_path.as_str(), CWD, &temp, AtFlags::SYMLINK_FOLLOW)
             .with_context(|| format!("naming the new {}", path.display()))?;
+        let old = super::hold_if_large(path);
         if let Err(err) = std::fs::rename(&temp, path) {
             std::fs::remove_file(&temp).ok();
             return Err(err).with_context(|| format!("replacing {}", path.display()));
         }
+        super::release_aside(old);
         Ok(())
     }
 
@@ -357,6 +401,53 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["book.pdf"]);
+    }
+
+    /// What a build writes beside its PDF during the export: nothing shows until it
+    /// is put in place, nothing is left when it is dropped (a failed export), and a
+    /// replaced file keeps its mode.
+    #[test]
+    fn prepared_files_show_only_once_put_in_place() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (toc, zip) = (dir.path().join("toc.json"), dir.path().join("ed.zip"));
+        write_atomic(&toc, b"old").unwrap();
+        std::fs::set_permissions(&toc, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let names = || {
+            let mut names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            names
+        };
+
+        let dropped = Prepared::new(&toc, b"new").unwrap();
+        drop(dropped);
+        assert_eq!(std::fs::read(&toc).unwrap(), b"old");
+        assert_eq!(names(), ["toc.json"]);
+
+        let files = vec![
+            Prepared::new(&toc, b"new").unwrap(),
+            Prepared::new(&zip, b"PK").unwrap(),
+        ];
+        assert_eq!(std::fs::read(&toc).unwrap(), b"old");
+        assert_eq!(names(), ["toc.json"]);
+        write_files_atomic(dir.path(), files).unwrap();
+        assert_eq!(std::fs::read(&toc).unwrap(), b"new");
+        assert_eq!(std::fs::read(&zip).unwrap(), b"PK");
+        assert_eq!(names(), ["ed.zip", "toc.json"]);
+        let mode = std::fs::metadata(&toc).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+
+        // A file of another folder is refused before anything is put in place.
+        let other = tempfile::tempdir().unwrap();
+        let files = vec![
+            Prepared::new(&toc, b"newer").unwrap(),
+            Prepared::new(&other.path().join("x"), b"x").unwrap(),
+        ];
+        assert!(write_files_atomic(dir.path(), files).is_err());
+        assert_eq!(std::fs::read(&toc).unwrap(), b"new");
     }
 
     #[test]
@@ -408,7 +499,8 @@ mod tests {
         // (A staged folder holds its parent's lock: one at a time here.)
         let elsewhere = dir.path().join("sub/toc.json");
         let refused = StagedDir::new(&target).unwrap();
-        assert!(refused.commit(&[(&elsewhere, b"{}")]).is_err());
+        let prepared = Prepared::new(&elsewhere, b"{}").unwrap();
+        assert!(refused.commit(vec![prepared]).is_err());
         assert!(!elsewhere.exists());
         assert_eq!(names(), ["html"]);
 
@@ -420,7 +512,7 @@ mod tests {
         assert_eq!(staged.written(), (3, 8));
         assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "old");
         let pdf = dir.path().join("book.pdf");
-        staged.commit(&[(&pdf, b"%PDF")]).unwrap();
+        staged.commit(vec![Prepared::new(&pdf, b"%PDF").unwrap()]).unwrap();
         assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "new");
         assert_eq!(
             std::fs::read_to_string(target.join("a/b/page.html")).unwrap(),

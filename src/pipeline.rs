@@ -11,13 +11,13 @@ use std::sync::Arc;
 use std::thread::{Scope, ScopedJoinHandle};
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
 use crate::book::Book;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::html::{self, HtmlTemplates, Site};
 use crate::load::{self, Loaded};
-use crate::output::{StagedDir, write_dir_atomic, write_files_atomic};
+use crate::output::{Prepared, StagedDir, write_dir_atomic, write_files_atomic};
 use crate::project::Project;
 use crate::source::Sources;
 use crate::toc::{self, Toc};
@@ -293,8 +293,9 @@ impl Paths {
 struct Made {
     toc: Option<Toc>,
     pdf: Vec<u8>,
-    /// The files the PDF carries, for the zip beside it.
-    carried: typeset::data::Carried,
+    /// The PDF, toc.json and the zip of the sources, written and waiting to be put
+    /// in place.
+    beside: Vec<Prepared>,
     site: Option<Pages>,
     /// All but the total, which the caller knows.
     times: Timings,
@@ -345,9 +346,9 @@ fn build(
     let Some(made) = made else {
         return Ok(BuildReport { sources, diagnostics, built: None });
     };
-    let Made { toc, pdf, carried, site, times } = made;
+    let Made { toc, pdf, beside, site, times } = made;
     let html = site.as_ref().map(Pages::written);
-    let site = run.write(toc.as_ref(), &pdf, &carried, site)?;
+    let site = run.write(toc.is_some(), beside, site)?;
     let built = Built {
         id: book.id.clone(),
         pdf_path: paths.pdf,
@@ -381,7 +382,7 @@ impl Run<'_> {
         Ok(Made {
             toc: None,
             pdf: Vec::new(),
-            carried: Vec::new(),
+            beside: Vec::new(),
             site: Some(Pages::Written(site)),
             times: Timings { html: html_started.elapsed(), ..Timings::default() },
         })
@@ -429,7 +430,15 @@ impl Run<'_> {
         // The pages with the final page numbers, beside the PDF export, unless the
         // early ones (which the export does not wait for) held them already.
         let pages = search.map(|search| self.pages_beside_export(scope, search, &toc));
-        let exported = typeset::export(&laid, book, &r.world, sources, diagnostics);
+        // toc.json and the zip, written to the disk while the PDF is exported and put
+        // in place with it: the PDF is then the one file left to write.
+        std::fs::create_dir_all(&self.paths.dir)
+            .with_context(|| format!("creating {}", self.paths.dir.display()))?;
+        let (exported, beside) = std::thread::scope(|inner| {
+            let beside = inner.spawn(|| self.prepare_beside(&toc, &laid.carried));
+            let exported = typeset::export(&laid, book, &r.world, sources, diagnostics);
+            (exported, join(beside))
+        });
         let (site, html, html_on_disk) = match pages {
             Some(handle) => {
                 let (site, time, on_disk) = join(handle)?;
@@ -437,11 +446,13 @@ impl Run<'_> {
             }
             None => (None, Duration::ZERO, None),
         };
+        let beside = beside?;
         let Some(exported) = exported else { return Ok(None) };
+        let pdf = Prepared::new(&self.paths.pdf, &exported.pdf)?;
         Ok(Some(Made {
             toc: Some(toc),
             pdf: exported.pdf,
-            carried: laid.carried,
+            beside: std::iter::once(pdf).chain(beside).collect(),
             site,
             times: Timings {
                 total: Duration::ZERO,
@@ -539,49 +550,49 @@ impl Run<'_> {
         })
     }
 
-    /// Writes what a build made and has not written yet: the PDF and toc.json, and
-    /// then puts the site's staged folder in html/'s place (a rebuild and an HTML-only
-    /// build wrote theirs already). Returns the site when it was kept whole.
+    /// toc.json and, when the PDF carries the sources, the zip of them, written
+    /// (see [`Prepared`]) but not in place.
+    fn prepare_beside(
+        &self,
+        toc: &Toc,
+        carried: &typeset::data::Carried,
+    ) -> anyhow::Result<Vec<Prepared>> {
+        let mut files = vec![Prepared::new(&self.paths.toc, toc.to_json().as_bytes())?];
+        if self.book.meta.pdf.embed_sources {
+            let zip = typeset::data::sources_zip(carried)?;
+            files.push(Prepared::new(&self.paths.sources_zip, &zip)?);
+        }
+        Ok(files)
+    }
+
+    /// Puts in place what a build made and has not written yet: the PDF, toc.json
+    /// and the zip (`beside`), then the site's staged folder in html/'s place (a
+    /// rebuild and an HTML-only build wrote theirs already). Returns the site when
+    /// it was kept whole.
     fn write(
         &self,
-        toc: Option<&Toc>,
-        pdf: &[u8],
-        carried: &typeset::data::Carried,
+        typeset: bool,
+        beside: Vec<Prepared>,
         pages: Option<Pages>,
     ) -> anyhow::Result<Option<Site>> {
-        let toc_json = toc.map(Toc::to_json);
-        // The sources the PDF carries, as a zip for the site's readers.
-        let embeds = self.book.meta.pdf.embed_sources;
-        let zip = match &toc_json {
-            Some(_) if embeds => Some(typeset::data::sources_zip(carried)?),
-            _ => None,
-        };
-        let mut beside: Vec<(&Path, &[u8])> = Vec::new();
-        if let Some(json) = &toc_json {
-            beside.push((&self.paths.pdf, pdf));
-            beside.push((&self.paths.toc, json.as_bytes()));
-        }
-        if let Some(zip) = &zip {
-            beside.push((&self.paths.sources_zip, zip));
-        }
         let site = match pages {
             // The staged folder holds the lock on out/<ID>/: the files beside it are
-            // written through it.
+            // put in place through it.
             Some(Pages::Staged(staged)) => {
-                staged.commit(&beside)?;
+                staged.commit(beside)?;
                 None
             }
             Some(Pages::Written(site)) => {
-                write_files_atomic(&self.paths.dir, &beside)?;
+                write_files_atomic(&self.paths.dir, beside)?;
                 Some(site)
             }
             None => {
-                write_files_atomic(&self.paths.dir, &beside)?;
+                write_files_atomic(&self.paths.dir, beside)?;
                 None
             }
         };
         // Not offered any more: an old zip would be offered by no page.
-        if toc_json.is_some() && !embeds {
+        if typeset && !self.book.meta.pdf.embed_sources {
             remove_if_there(&self.paths.sources_zip)?;
         }
         Ok(site)
