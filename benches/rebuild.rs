@@ -163,6 +163,17 @@ fn main() {
         typst::comemo::evict(10);
     }
 
+    let spread = |values: &[Duration]| {
+        let (min, max) = (values.iter().min(), values.iter().max());
+        min.zip(max)
+            .map_or(String::new(), |(a, b)| format!("{:.0}–{:.0}", ms(*a), ms(*b)))
+    };
+    println!(
+        "spread (min–max): PDF {} ms, typst's floor {} ms, HTML {} ms",
+        spread(&to_pdf),
+        spread(&floor),
+        spread(&to_html)
+    );
     let (floor, html, pdf) = (median(floor), median(to_html), median(to_pdf));
     println!(
         "median after an edit: HTML {:.0} ms = {:.3}× the cold build; PDF {:.0} ms = {:.2}× typst's floor ({:.0} ms)",

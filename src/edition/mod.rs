@@ -272,8 +272,6 @@ impl Edition {
     }
 }
 
-/// Reads and parses `edition.toml`; `None` (with the errors in `diags`) when it is
-/// a link out of the edition, not text, or not a manifest.
 /// The `previous` a manifest names, read ahead of the real load so that the previous
 /// edition can be loaded beside this one ([`crate::load::load`]). Only a guess: `None`
 /// for anything unusual (a link, a large file, TOML that does not parse); the real
@@ -292,6 +290,8 @@ pub fn peek_previous(root: &Path) -> Option<String> {
     toml::from_str::<Peek>(&text).ok()?.previous
 }
 
+/// Reads and parses `edition.toml`; `None` (with the errors in `diags`) when it is
+/// a link out of the edition, not text, or not a manifest.
 fn read_manifest(
     root: &Path,
     canonical_root: &Path,
