@@ -46,6 +46,7 @@ pub mod import;
 pub mod indexes;
 pub mod intake;
 pub mod load;
+pub mod memory;
 pub mod markdown;
 pub mod normalize;
 pub mod numbering;

@@ -423,9 +423,11 @@ impl Run<'_> {
         let Some(toc) = toc_of(book, &laid, diagnostics) else { return Ok(None) };
         // A one-shot build has no use for Typst's memoised layout once the pages
         // exist: freed before the PDF export, the export reuses that memory instead
-        // of adding to it. `serve` keeps it for the next edit.
+        // of adding to it (held steady by `memory`). `serve` keeps it for the next
+        // edit.
         if !self.mode.html_first {
             typst::comemo::evict(0);
+            crate::memory::steady_export();
         }
         // The pages with the final page numbers, beside the PDF export, unless the
         // early ones (which the export does not wait for) held them already.
