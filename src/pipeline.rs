@@ -503,10 +503,11 @@ impl Run<'_> {
         })
     }
 
-    /// Renders the pages with the final page numbers on a second thread. A rebuild
-    /// shows and writes them at once and keeps them (for `serve`); a build writes each
-    /// page as it is made into a folder that takes html/'s place beside the PDF (see
-    /// [`Run::write`]), holding no more of the site than one page.
+    /// Renders the pages with the final page numbers on a second thread, unless a
+    /// rebuild's early pages printed the same numbers (then they are the site). A
+    /// rebuild shows and writes them at once and keeps them (for `serve`); a build
+    /// writes each page as it is made into a folder that takes html/'s place beside
+    /// the PDF (see [`Run::write`]), holding no more of the site than one page.
     fn pages_beside_export<'s>(
         &'s self,
         scope: &'s Scope<'s, '_>,
