@@ -112,10 +112,11 @@ fn suspects(text: &str) -> (Option<usize>, Option<(usize, char)>) {
     let (mut bidi, mut control) = (None, None);
     let bytes = text.as_bytes();
     let mut at = 0;
+    // C0 controls but tab and line breaks, DEL, and the lead bytes of the C1 controls
+    // (U+0080–U+009F), U+061C and U+200E–U+2069.
+    let lead =
+        |b: &u8| matches!(b, 0..=8 | 0xB | 0xC | 0xE..=0x1F | 0x7F | 0xC2 | 0xD8 | 0xE2);
     while bidi.is_none() || control.is_none() {
-        // C0 controls but tab and line breaks, DEL, and the lead bytes of the C1
-        // controls (U+0080–U+009F), U+061C and U+200E–U+2069.
-        let lead = |b: &u8| matches!(b, 0..=8 | 0xB | 0xC | 0xE..=0x1F | 0x7F | 0xC2 | 0xD8 | 0xE2);
         let Some(found) = bytes[at..].iter().position(lead) else { break };
         let start = at + found;
         // Every byte looked for is ASCII or begins a character, so `start` is a

@@ -19,7 +19,8 @@
 //! [`load::load`] runs 2–5 for every command; [`pipeline`] runs 6–9 for `build`,
 //! `toc` and `serve`. Beside them: [`numbering`] and [`normalize`] (shared by
 //! [`check`], [`fmt`], [`import`]), [`diff`], [`scaffold`] (`new`), [`serve`] and
-//! [`watch`], [`desk`] (`serve --edit`), [`pdf_reader`].
+//! [`watch`], [`desk`] (`serve --edit`), [`pdf_reader`], [`memory`] (the export's
+//! allocator tuning).
 //!
 //! Findings about the sources flow as [`diag::Diagnostic`] values into one sink and
 //! point at `file:line:column` through [`source::Sources`]. [`cli`] parses the command

@@ -81,21 +81,21 @@ impl Prepared {
 /// whole, old or new; which are new after a kill is not said (see the module
 /// comment).
 pub fn write_files_atomic(dir: &Path, files: Vec<Prepared>) -> anyhow::Result<()> {
-    check_beside(dir, &files)?;
     let _lock = FolderLock::acquire(dir);
-    files.into_iter().try_for_each(|file| file.commit_locked(dir))
+    commit_all_locked(dir, files)
 }
 
-/// Every file is directly in `dir`: the lock held is `dir`'s.
-fn check_beside(dir: &Path, files: &[Prepared]) -> anyhow::Result<()> {
-    match files.iter().find(|file| parent_of(&file.path) != dir) {
-        Some(file) => anyhow::bail!(
+/// Puts `files` in place, in order, for a writer that holds `dir`'s lock; none when
+/// one is not directly in `dir` (the lock held would not be its folder's).
+fn commit_all_locked(dir: &Path, files: Vec<Prepared>) -> anyhow::Result<()> {
+    if let Some(file) = files.iter().find(|file| parent_of(&file.path) != dir) {
+        anyhow::bail!(
             "{} is not in {}: written apart from it",
             file.path.display(),
             dir.display()
-        ),
-        None => Ok(()),
+        );
     }
+    files.into_iter().try_for_each(|file| file.commit_locked(dir))
 }
 
 /// [`write_atomic`] for a writer that holds `dir`'s lock.
@@ -204,10 +204,7 @@ impl StagedDir {
     /// Puts the files of `beside` (in the same parent folder) in place as
     /// [`write_files_atomic`] does, then the folder in the target's.
     pub fn commit(self, beside: Vec<Prepared>) -> anyhow::Result<()> {
-        check_beside(&self.parent, &beside)?;
-        for file in beside {
-            file.commit_locked(&self.parent)?;
-        }
+        commit_all_locked(&self.parent, beside)?;
         // The lock is held until the swap is done.
         let Self { target, parent, temp, _lock, .. } = self;
         if !target.exists() {
@@ -407,6 +404,16 @@ mod tests {
         assert_eq!(names, ["book.pdf"]);
     }
 
+    /// The names in `dir`, sorted.
+    fn sorted_names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// What a build writes beside its PDF during the export: nothing shows until it
     /// is put in place, nothing is left when it is dropped (a failed export), and a
     /// replaced file keeps its mode.
@@ -417,14 +424,7 @@ mod tests {
         let (toc, zip) = (dir.path().join("toc.json"), dir.path().join("ed.zip"));
         write_atomic(&toc, b"old").unwrap();
         std::fs::set_permissions(&toc, std::fs::Permissions::from_mode(0o600)).unwrap();
-        let names = || {
-            let mut names: Vec<_> = std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name().into_string().unwrap())
-                .collect();
-            names.sort();
-            names
-        };
+        let names = || sorted_names(dir.path());
 
         let dropped = Prepared::new(&toc, b"new").unwrap();
         drop(dropped);
@@ -505,14 +505,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("html");
         write_dir_atomic(&target, &[("index.html".to_string(), "old")]).unwrap();
-        let names = || {
-            let mut names: Vec<_> = std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name().into_string().unwrap())
-                .collect();
-            names.sort();
-            names
-        };
+        let names = || sorted_names(dir.path());
 
         let mut failed = StagedDir::new(&target).unwrap();
         failed.add("index.html", b"new").unwrap();

@@ -57,10 +57,10 @@ fn fold(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
-/// A multiply-rotate hash for bigram keys: the
-/// index hashes every bigram of the book, and the default (DoS-resistant) hasher was
-/// a fifth of the build's HTML work. The keys are the book's own text, and the worst
-/// a crafted text can do is slow its own build.
+/// A multiply-rotate hash for bigram keys: the index hashes every bigram of the book,
+/// and the default (DoS-resistant) hasher was a fifth of the build's HTML work. The
+/// keys are the book's own text, and the worst a crafted text can do is slow its own
+/// build.
 #[derive(Default, Clone, Copy)]
 struct PairHash;
 
@@ -222,6 +222,7 @@ impl SearchIndex {
     }
 }
 
+/// `value` as JSON, for the parts of the index serde writes.
 fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, HtmlError> {
     serde_json::to_string(value).map_err(HtmlError::SearchIndex)
 }

@@ -102,7 +102,7 @@ pub struct Fonts {
     /// Every code point some font covers, one bit each, made on first use: asking
     /// each face's coverage (a linear list of runs) for each character of a book
     /// took 27 ms of every build and rebuild.
-    covered: std::sync::OnceLock<Vec<u64>>,
+    covered: std::sync::OnceLock<CharSet>,
 }
 
 impl Fonts {
@@ -180,24 +180,21 @@ impl Fonts {
 
     /// Whether some installed font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        let bits = self.covered.get_or_init(|| {
-            let mut bits = vec![0u64; (char::MAX as usize >> 6) + 1];
+        let covered = self.covered.get_or_init(|| {
+            let mut covered = CharSet::default();
             // The faces of one collection (a CJK font's weights and regions) mostly
             // share one coverage: each distinct one is walked once.
             let mut seen = std::collections::HashSet::new();
             for info in self.infos() {
                 if seen.insert(&info.coverage) {
                     for cp in info.coverage.iter() {
-                        if let Some(word) = bits.get_mut(cp as usize >> 6) {
-                            *word |= 1 << (cp & 63);
-                        }
+                        covered.insert(cp);
                     }
                 }
             }
-            bits
+            covered
         });
-        let cp = c as usize;
-        bits.get(cp >> 6).is_some_and(|word| word & (1 << (cp & 63)) != 0)
+        covered.contains(c)
     }
 
     /// A family that covers Chinese text, whatever its name, as a last resort.
@@ -258,4 +255,33 @@ pub enum FontError {
     /// Nothing installed covers Chinese text.
     #[error("no installed font covers Chinese text")]
     NoCjkFont,
+}
+
+/// A set of Unicode scalar values as one bit each (136 KiB): the fonts' coverage,
+/// asked of every character of the book, and the characters the coverage check has
+/// seen, where a hashed set was most of the check's time.
+pub(crate) struct CharSet(Vec<u64>);
+
+impl Default for CharSet {
+    fn default() -> Self {
+        CharSet(vec![0; (char::MAX as usize >> 6) + 1])
+    }
+}
+
+impl CharSet {
+    /// Adds the code point `cp`; whether it was new. One beyond Unicode (a font's
+    /// table may name one) is never added.
+    pub(crate) fn insert(&mut self, cp: u32) -> bool {
+        let Some(word) = self.0.get_mut(cp as usize >> 6) else { return false };
+        let bit = 1u64 << (cp & 63);
+        let new = *word & bit == 0;
+        *word |= bit;
+        new
+    }
+
+    /// Whether `c` is in the set.
+    pub(crate) fn contains(&self, c: char) -> bool {
+        let cp = c as usize;
+        self.0.get(cp >> 6).is_some_and(|word| word & (1 << (cp & 63)) != 0)
+    }
 }

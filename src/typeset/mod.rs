@@ -276,7 +276,7 @@ fn check_coverage(
 ) {
     let mut missing: BTreeMap<char, Option<Span>> = BTreeMap::new();
     // Every character of the book passes here; each distinct one is looked at once.
-    let mut seen = CharSet::default();
+    let mut seen = fonts::CharSet::default();
     // A control character has no glyph: without a standard it is left to the
     // `control-character` check's warning; a standard forbids writing it at all.
     // Line and page breaks (tab, VT, FF) are breaks to Typst, never glyphs.
@@ -295,7 +295,7 @@ fn check_coverage(
     };
     let mut visit = |text: &str, span: Option<&Span>| {
         for c in text.chars() {
-            if seen.insert(c)
+            if seen.insert(u32::from(c))
                 && drawn(c)
                 && (c.is_control() || forbidden(c) || !fonts.covers(c))
             {
@@ -358,28 +358,6 @@ fn check_coverage(
             diagnostic = diagnostic.with_span(span);
         }
         diags.push(diagnostic);
-    }
-}
-
-/// A set of characters as one bit each: the coverage check asks it of every character
-/// of the book, where a hashed set was most of the check's time.
-struct CharSet(Vec<u64>);
-
-impl Default for CharSet {
-    fn default() -> Self {
-        CharSet(vec![0; (char::MAX as usize >> 6) + 1])
-    }
-}
-
-impl CharSet {
-    /// Adds `c`; whether it was new.
-    fn insert(&mut self, c: char) -> bool {
-        let (word, bit) = (c as usize >> 6, 1u64 << (c as u32 & 63));
-        // In range: the set has a word for every char up to char::MAX.
-        let slot = &mut self.0[word];
-        let new = *slot & bit == 0;
-        *slot |= bit;
-        new
     }
 }
 
