@@ -28,6 +28,8 @@ pub(crate) struct Seen {
     pub(crate) requests: Vec<String>,
     /// Console errors, uncaught exceptions and error log entries (failed loads included).
     pub(crate) errors: Vec<String>,
+    /// The URL of each request by its id, to name the one whose load failed.
+    urls: std::collections::HashMap<String, String>,
 }
 
 pub(crate) fn chromium() -> PathBuf {
@@ -79,12 +81,18 @@ pub(crate) fn watch(tab: &Tab) -> Arc<Mutex<Seen>> {
         let mut seen = sink.lock().unwrap_or_else(|e| e.into_inner());
         match event {
             Event::NetworkRequestWillBeSent(e) => {
-                seen.requests.push(e.params.request.url.clone())
+                let url = e.params.request.url.clone();
+                seen.urls.insert(e.params.request_id.clone(), url.clone());
+                seen.requests.push(url);
             }
-            Event::NetworkLoadingFailed(e) => seen.errors.push(format!(
-                "loading failed: {} ({:?})",
-                e.params.error_text, e.params.Type
-            )),
+            Event::NetworkLoadingFailed(e) => {
+                let url =
+                    seen.urls.get(&e.params.request_id).cloned().unwrap_or_default();
+                seen.errors.push(format!(
+                    "loading failed: {} ({:?}) {url}",
+                    e.params.error_text, e.params.Type
+                ))
+            }
             Event::RuntimeExceptionThrown(e) => {
                 let d = &e.params.exception_details;
                 let what = d.exception.as_ref().and_then(|x| x.description.clone());
@@ -325,7 +333,7 @@ fn a_reader_follows_the_toc_and_finds_a_policy_by_searching() {
 
     // Nothing outside the folder; no error.
     std::thread::sleep(Duration::from_millis(200));
-    let Seen { requests, errors } = std::mem::take(&mut *seen.lock().unwrap());
+    let Seen { requests, errors, .. } = std::mem::take(&mut *seen.lock().unwrap());
     drop(browser);
     assert!(
         requests.iter().any(|u| u.ends_with("/search-index.js")),

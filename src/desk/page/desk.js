@@ -260,11 +260,14 @@
 
   function addFiles(index, files) {
     var added = [];
+    var status = "";
     var next = function () {
       var file = files.shift();
       if (!file) {
         loadEdition().then(function () {
-          if (added.length) openFile(added[0].file, added[0].missing);
+          // The form opens on the first one, keeping what was said of the adding
+          // (which fields to fill in).
+          if (added.length) openFile(added[0].file, added[0].missing, status);
         });
         return;
       }
@@ -274,7 +277,8 @@
       }).then(function (result) {
         result.added.forEach(function (a) { added.push(a); });
         var missing = result.added.reduce(function (n, a) { return n + a.missing.length; }, 0);
-        setStatus("已添加 " + file.name + (missing ? "；请补全标红的字段" : ""));
+        status = "已添加 " + file.name + (missing ? "；请补全标红的字段" : "");
+        setStatus(status);
       }).catch(function (err) {
         var findings = (err.detail && err.detail.findings) || [];
         showDialog("无法添加 " + file.name, err.error,
@@ -291,11 +295,12 @@
     showDialog("有未保存的修改", "放弃对 " + state.file.path + " 的修改？", "", go, "放弃修改");
   }
 
-  function openFile(path, missing) {
+  function openFile(path, missing, status) {
     confirmLeave(function () {
       api("GET", "file?path=" + encodeURIComponent(path)).then(function (f) {
         state.missing = missing || [];
         showFile(f);
+        if (status) setStatus(status);
       }).catch(failed);
     });
   }
@@ -364,6 +369,11 @@
     var page = built && policy && policy.page;
     $("pdf-link").hidden = !page;
     if (page) $("pdf-link").href = built.pdf + "#page=" + page;
+  }
+
+  // The preview back at the edition's first page, which every build has.
+  function leavePreview() {
+    if ($("preview").getAttribute("src") !== "/") $("preview").src = "/";
   }
 
   function markCurrent() {
@@ -606,6 +616,9 @@
   $("remove").onclick = function () {
     var f = state.file;
     showDialog("删除政策", "从本期删除 " + f.path + "？文件会保留在历史中，可以撤销。", "", function () {
+      // Its page goes with the next build: the preview leaves it first, as a page
+      // that vanishes under it would answer its reload with 404.
+      leavePreview();
       api("POST", "remove", { path: f.path, version: state.edition.manifest.version }).then(function () {
         state.file = null;
         state.dirty = false;
@@ -633,6 +646,7 @@
           return (c.body && c.body.path === path) || c.policies.some(function (p) { return p.path === path; });
         }));
         if (path && listed) { openFile(path); return; }
+        leavePreview();
         state.file = null;
         $("editor").hidden = true;
         $("welcome").hidden = false;
