@@ -220,11 +220,11 @@ pub fn build_edition(
 pub type OnHtml<'a> = &'a (dyn Fn(&Site) + Sync);
 
 /// The rebuild after an edit, for `serve`: like [`build_edition`] of everything, but
-/// the HTML goes out first. It is rendered at once with the page numbers of the last
-/// toc.json (an edit rarely moves a page break) and written while Typst lays the book
-/// out; if the layout moved any page, it is rendered and written again with the new
-/// numbers. The PDF and toc.json are still only written when the whole build
-/// succeeds.
+/// the HTML goes out first. It is rendered and shown (`on_html`) at once with the
+/// page numbers of the last toc.json (an edit rarely moves a page break) while Typst
+/// lays the book out, and written with its search index beside the PDF export; if
+/// the layout moved any page, it is rendered and shown again with the new numbers.
+/// The PDF and toc.json are still only written when the whole build succeeds.
 pub fn rebuild(
     folder: &Path,
     out_root: &Path,
@@ -397,17 +397,20 @@ impl Run<'_> {
         diagnostics: &mut Diagnostics,
     ) -> anyhow::Result<Option<Made>> {
         let book = self.book;
-        let search = (self.mode.only == Only::All)
-            .then(|| scope.spawn(move || html::search_index(book)));
         // The last build's page numbers: a rebuild prints them in its early pages, and
         // the layout starts from where its 目录 ended.
         let last = Toc::read(&self.paths.toc).ok();
         let hint = last.as_ref().map(LayoutHint::from_toc).unwrap_or_default();
-        let search = match (self.mode.html_first, last) {
-            (true, Some(last)) => {
-                search.map(|index| Search::Early(self.early_html(scope, index, last)))
+        // The HTML takes one thread beside the layout, not two: on a machine of two
+        // cores a third thread would take turns with the layout's.
+        let search = match (self.mode.only, self.mode.html_first, last) {
+            (Only::Pdf | Only::Html, ..) => None,
+            (Only::All, true, Some(last)) => {
+                Some(Search::Early(self.early_html(scope, last)))
             }
-            _ => search.map(Search::Running),
+            (Only::All, ..) => {
+                Some(Search::Running(scope.spawn(move || html::search_index(book))))
+            }
         };
         let r = self.renderers;
         let laid = typeset::layout(
@@ -466,40 +469,24 @@ impl Run<'_> {
         }))
     }
 
-    /// For a [`rebuild`]: the site with the last build's page numbers (`toc`),
-    /// rendered and written while the layout runs. (Without a last toc.json there are
+    /// For a [`rebuild`]: the pages with the last build's page numbers (`toc`),
+    /// rendered and shown while the layout runs. (Without a last toc.json there are
     /// no numbers to print, and the site waits for the layout as in a plain build.)
-    fn early_html<'s>(
-        &'s self,
-        scope: &'s Scope<'s, '_>,
-        search: IndexThread<'s>,
-        toc: Toc,
-    ) -> EarlyThread<'s> {
+    /// The search index and the disk wait for the layout to end (see
+    /// [`Run::pages_beside_export`]): beside it, on a machine of two cores, they
+    /// slowed the layout by as much as they took.
+    fn early_html<'s>(&'s self, scope: &'s Scope<'s, '_>, toc: Toc) -> EarlyThread<'s> {
         scope.spawn(move || -> anyhow::Result<Early> {
-            // The pages do not wait for the search index (made on its own thread):
-            // they are rendered and shown at once, the index joins them for the disk.
-            let mut site = html::render_pages(
+            let site = html::render_pages(
                 self.book,
                 Some(&toc),
                 &self.renderers.html,
                 Vec::new(),
             )?;
             if let Some(on_html) = self.on_html {
-                let pages = Site {
-                    files: site
-                        .files
-                        .iter()
-                        .filter(|(path, _)| path != html::SEARCH_INDEX)
-                        .cloned()
-                        .collect(),
-                };
-                on_html(&pages);
+                on_html(&without_search_index(&site));
             }
-            let search = join(search)?;
-            set_search_index(&mut site, search.clone());
-            write_dir_atomic(&self.paths.html, &site.files)?;
-            let on_disk = self.started.elapsed();
-            Ok(Early { site, toc, search, on_disk })
+            Ok(Early { site, toc })
         })
     }
 
@@ -517,21 +504,15 @@ impl Run<'_> {
         // The thread may outlive the caller's locals; the TOC is small.
         let toc = toc.clone();
         scope.spawn(move || {
-            let search = match search {
-                Search::Running(handle) => join(handle)?,
-                Search::Early(handle) => {
-                    let early = join(handle)?;
-                    if early.toc == toc {
-                        let site = Pages::Written(early.site);
-                        return Ok((site, Duration::ZERO, Some(early.on_disk)));
-                    }
-                    // Pages printed numbers that moved: made again, shown first
-                    // then.
-                    early.search
-                }
-            };
             let html_started = Instant::now();
             let (book, templates) = (self.book, &self.renderers.html);
+            let (early, search) = match search {
+                Search::Running(handle) => (None, join(handle)?),
+                Search::Early(handle) => {
+                    let early = join(handle)?;
+                    (Some(early), html::search_index(book)?)
+                }
+            };
             if !self.mode.html_first {
                 let mut staged = StagedDir::new(&self.paths.html)?;
                 html::render_pages_each(
@@ -543,10 +524,21 @@ impl Run<'_> {
                 )?;
                 return Ok((Pages::Staged(staged), html_started.elapsed(), None));
             }
-            let site = html::render_pages(book, Some(&toc), templates, search)?;
-            if let Some(on_html) = self.on_html {
-                on_html(&site);
-            }
+            let site = match early {
+                Some(Early { mut site, toc: shown }) if shown == toc => {
+                    set_search_index(&mut site, search);
+                    site
+                }
+                // Pages printed numbers that moved (or none were shown): made and
+                // shown now.
+                _ => {
+                    let site = html::render_pages(book, Some(&toc), templates, search)?;
+                    if let Some(on_html) = self.on_html {
+                        on_html(&site);
+                    }
+                    site
+                }
+            };
             write_dir_atomic(&self.paths.html, &site.files)?;
             let on_disk = Some(self.started.elapsed());
             Ok((Pages::Written(site), html_started.elapsed(), on_disk))
@@ -644,13 +636,20 @@ enum Search<'s> {
 /// The thread that renders and writes a rebuild's early pages.
 type EarlyThread<'s> = ScopedJoinHandle<'s, anyhow::Result<Early>>;
 
-/// The site a rebuild wrote before the layout ended, and what it was made from.
+/// The pages a rebuild showed before the layout ended, and what they were made
+/// from.
 struct Early {
+    /// Without its search index yet.
     site: Site,
     /// The page numbers it prints.
     toc: Toc,
-    search: Vec<u8>,
-    on_disk: Duration,
+}
+
+/// The pages to show before the search index is made: the last one stays served
+/// until then.
+fn without_search_index(site: &Site) -> Site {
+    let files = site.files.iter().filter(|(path, _)| path != html::SEARCH_INDEX);
+    Site { files: files.cloned().collect() }
 }
 
 /// Puts the search index, made beside the pages, in the place `render_pages` gives

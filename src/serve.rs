@@ -135,7 +135,7 @@ pub fn serve(
     let mut first = true;
     let mut dropped = 0;
     loop {
-        // The pages are shown as soon as they are on disk, with the last good PDF;
+        // The pages are shown as soon as they are rendered, with the last good PDF;
         // the whole build replaces them when the PDF is done, and reloads the
         // open pages only if the pages changed meanwhile (a page number moved).
         // Not when a save overtook the build already: its pages may hold a file
@@ -236,9 +236,9 @@ fn rebuild(
     let attempt = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<Outcome> {
         // Templates are read again on every rebuild: editing them is part of the work.
         renderers.reload_templates(project)?;
-        // The HTML goes to disk first, with the last page numbers, and `on_html`
-        // shows it; the server publishes the whole build (HTML, PDF, toc.json) when
-        // it is done.
+        // The pages are shown first (`on_html`), with the last page numbers; they go
+        // to disk beside the PDF export, and the server publishes the whole build
+        // (HTML, PDF, toc.json) when it is done.
         let report = pipeline::rebuild(folder, out_root, renderers, Some(on_html))?;
         let findings = report.diagnostics.iter().cloned().collect::<Vec<_>>();
         diag::emit_human(&report.sources, &findings);

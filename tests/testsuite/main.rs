@@ -21,6 +21,7 @@ mod interrupted;
 mod media;
 mod new;
 mod one_way;
+mod rebuild;
 mod redline;
 mod search_js;
 mod serve;
