@@ -83,7 +83,7 @@ fn a_rebuild_shows_its_pages_before_the_pdf_and_writes_what_a_build_writes() {
     let edition = work.path().join("2021-Q4");
     copy_dir(&root().join("sources/2021-Q4"), &edition);
     let out = work.path().join("out");
-    let renderers = Renderers::new(&Project::at(&root()), &[], FontChoice::All).unwrap();
+    let renderers = Renderers::new(&Project::at(root()), &[], FontChoice::All).unwrap();
     assert!(
         pipeline::build_edition(&edition, &out, &renderers, Only::All)
             .unwrap()
