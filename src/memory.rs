@@ -4,21 +4,19 @@
 //! glibc serves a large allocation from its heap once a freed one has raised its
 //! threshold (up to 32 MiB), and the export makes many such buffers (a compressor's
 //! state for each stream, font subsets) on Typst's threads as well as this one: how
-//! they landed among the freed layout's holes moved 2021-Q4's peak between 192 and
-//! 232 MiB from one build to the next, against `typst compile`'s steady 192.
-//! Allocations of 256 KiB and more mapped of their own during the export, and the
-//! freed layout handed back to the system first, hold it at 187–188 MiB in every
-//! build (ten of each, same machine and hour; the 2,000-policy edition: 586–782 →
-//! 551–554 MiB), with no difference in time beyond the runs' spread.
+//! they landed among the layout's freed holes moved 2021-Q4's peak between 124 and
+//! 165 MiB from one build to the next (eight builds). Allocations of 256 KiB and more
+//! mapped of their own during the export hold it at 122–124 MiB in every build, with
+//! no difference in time beyond the runs' spread.
 
 /// The threshold above which the export's allocations are mapped of their own.
 /// 384 KiB and 1 MiB still let one build in three peak 20–40 MiB higher.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const EXPORT_MMAP_THRESHOLD: i32 = 256 * 1024;
 
-/// Called by a one-shot build before its PDF export, once Typst's memoised layout
-/// is freed. `serve`, which keeps the layout for the next edit, does not. A
-/// `MALLOC_MMAP_THRESHOLD_` in the environment is the user's choice and left alone.
+/// Called by a one-shot build before its PDF export. `serve`, whose rebuilds reuse
+/// what the last one allocated, does not. A `MALLOC_MMAP_THRESHOLD_` in the
+/// environment is the user's choice and left alone.
 pub fn steady_export() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -29,12 +27,6 @@ pub fn steady_export() {
             unsafe {
                 libc::mallopt(libc::M_MMAP_THRESHOLD, EXPORT_MMAP_THRESHOLD);
             }
-        }
-        // SAFETY: `malloc_trim` returns free pages of every arena to the system under
-        // the arenas' locks; no allocation is touched, and its result (whether any
-        // page was returned) says nothing that needs handling.
-        unsafe {
-            libc::malloc_trim(0);
         }
     }
 }
