@@ -81,6 +81,7 @@ impl FontSource for MappedFont {
         // but the file's bytes: a page dropped here is read from the file again on
         // its next access (the truncation case above aside). A refusal leaves the
         // pages mapped, as they were.
+        #[cfg(unix)]
         let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
         Some(font)
     }
@@ -240,5 +241,28 @@ mod tests {
         assert_eq!(broken.measured, broken.faces);
         let (_, again) = scan(Some(&index));
         assert_eq!(again.measured, 0);
+    }
+
+    /// A mapped face whose pages were handed back is still the file: its bytes, its
+    /// tables and the hash Typst's memo compares are those of the face read into
+    /// memory, as typst-kit reads it.
+    #[test]
+    fn a_mapped_face_is_the_file_after_its_pages_are_handed_back() {
+        let fonts = font_folder();
+        let (found, _) = discover("folder", |db| db.load_fonts_dir(fonts.path()), None);
+        assert!(!found.is_empty());
+        for (mapped, info) in &found {
+            let font = mapped.load().expect("a mapped face loads");
+            let bytes = std::fs::read(&mapped.path).unwrap();
+            assert!(
+                font.data().as_slice() == bytes.as_slice(),
+                "{}",
+                mapped.path.display()
+            );
+            let read = Font::new(Bytes::new(bytes), mapped.index).unwrap();
+            assert_eq!(typst::utils::hash128(&font), typst::utils::hash128(&read));
+            assert_eq!(font.info(), info);
+            assert_eq!(font.post_script_name(), read.post_script_name());
+        }
     }
 }
