@@ -4,13 +4,15 @@
 //! moves a page shows the pages twice: first with the last page numbers, then with
 //! the new ones.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use huibian::html::{SEARCH_INDEX, Site};
 use huibian::pipeline::{self, FontChoice, Only, Renderers};
 use huibian::project::Project;
 
+use crate::hostile::tree;
 use crate::prelude::*;
 
 const POLICY: &str = "优化营商环境/强化节能.md";
@@ -26,25 +28,6 @@ struct Shown {
 fn page<'a>(site: &'a Site, path: &str) -> Option<&'a str> {
     let (_, bytes) = site.files.iter().find(|(p, _)| p == path)?;
     std::str::from_utf8(bytes).ok()
-}
-
-/// Every file under `dir`, by its path relative to it.
-fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(at) = stack.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                files.push((rel, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Rebuilds `edition` into `out` as `serve` does, recording what it showed early.
@@ -67,13 +50,13 @@ fn assert_as_built(edition: &Path, out: &Path, renderers: &Renderers, what: &str
         pipeline::build_edition(edition, fresh.path(), renderers, Only::All).unwrap();
     assert!(report.built.is_some());
     let (rebuilt, built) =
-        (files_under(&out.join("2021-Q4")), files_under(&fresh.path().join("2021-Q4")));
-    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
-        files.iter().map(|(name, _)| name.clone()).collect()
+        (tree(&out.join("2021-Q4")), tree(&fresh.path().join("2021-Q4")));
+    let names = |files: &BTreeMap<PathBuf, Vec<u8>>| -> Vec<PathBuf> {
+        files.keys().cloned().collect()
     };
     assert_eq!(names(&rebuilt), names(&built), "{what}: the same files");
-    for ((name, a), (_, b)) in rebuilt.iter().zip(&built) {
-        assert!(a == b, "{what}: {name} differs from a plain build's");
+    for ((name, a), b) in rebuilt.iter().zip(built.values()) {
+        assert!(a == b, "{what}: {} differs from a plain build's", name.display());
     }
 }
 
